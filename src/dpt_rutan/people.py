@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from . import names, nik, regions, values
+from . import io, names, nik, regions, values
 from .errors import make_findings
 from .fields import Field
 from .table import SourceTable
@@ -76,7 +76,7 @@ def prepare_people(table: SourceTable, *, reference_date: date) -> People:
         frame["mother_norm"] = names.normalise_names(_text(frame, Field.MOTHER_NAME))["name_norm"].to_numpy()
     frame = pd.concat([frame, _home_region(frame)], axis=1)
     nik_rows = make_findings(nik_check.findings, file=table.name, sheet=table.sheet, columns=table.columns)
-    findings = pd.concat([value_findings, nik_rows], ignore_index=True)
+    findings = pd.concat([io.read_findings(table), value_findings, nik_rows], ignore_index=True)
     return People(table=table, frame=frame, findings=findings.sort_values("source_row", kind="stable"))
 
 

@@ -1,0 +1,394 @@
+"""The `dpt-rutan` command line: parse options, call the library, render with rich, exit with a code.
+
+Exit codes: 0 done and clean, 1 done with findings (validate), 2 unusable input or configuration, 3 an internal
+consistency check failed (a bug: please report it), 70 any other internal error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import StrEnum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, reconcile_report, report
+from .dapil import load_dapil
+from .election import ElectionProfile, available_profiles, load_profile
+from .errors import ConfigError, DptRutanError
+from .mask import mask_nik_series
+from .plan import plan_tps
+from .plan_input import load_plan_inputs
+from .plan_report import plan_json, plan_sheets, plan_terminal_rows
+from .reconcile import reconcile as run_reconcile
+from .site import Site, load_site, site_template
+from .validate import validate_file
+
+app = typer.Typer(
+    name="dpt-rutan",
+    help="Daftar pemilih rutan/lapas: reconcile a prison's inmate roster with the KPU voter list and Dukcapil.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+console = Console()
+error_console = Console(stderr=True)
+state = {"debug": False}
+
+# Shared options, defined once.
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help="Sheet name or 0-based index (default: the first sheet with a header).")
+]
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option("--map", help="Map a field to your header when it is not recognised: --map nik='No Induk'."),
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write the report here (.xlsx, .csv, .json).")
+]
+FormatOption = Annotated[
+    str | None, typer.Option("--format", help="xlsx, csv or json (default: from the output file's extension).")
+]
+ShowNikOption = Annotated[bool, typer.Option("--show-nik", help="Show whole NIKs in the terminal (masked by default).")]
+ElectionOption = Annotated[
+    str | None,
+    typer.Option("--election", help=f"Election profile: {', '.join(available_profiles())}, or a profile TOML file."),
+]
+SiteOption = Annotated[Path | None, typer.Option("--site", help="Site file (TOML) of the prison: dpt-rutan init-site.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"dpt-rutan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    state["debug"] = debug
+
+
+def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One line and an exit code for every error; a traceback only under --debug."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except DptRutanError as error:
+            if state["debug"]:
+                raise
+            error_console.print(f"[bold red]dpt-rutan: error:[/] {error}", highlight=False, markup=True)
+            raise typer.Exit(error.exit_code) from None
+        except Exception as error:
+            if state["debug"]:
+                raise
+            error_console.print(
+                f"dpt-rutan: internal error ({type(error).__name__}): {error}. "
+                "Run again with --debug for the traceback and report it.",
+                highlight=False,
+                markup=False,
+            )
+            raise typer.Exit(70) from None
+
+    return wrapper
+
+
+def parse_mapping(pairs: list[str] | None) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs or []:
+        field, sep, header = pair.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise ConfigError(f"--map {pair!r}: write it as field=Header, e.g. --map nik='No Induk'")
+        mapping[field.strip().lower()] = header.strip()
+    return mapping
+
+
+def output_format(output: Path, given: str | None) -> str:
+    chosen = (given or output.suffix.lstrip(".") or "xlsx").lower()
+    if chosen not in ("xlsx", "csv", "json"):
+        raise ConfigError(f"{output}: cannot write '{chosen}': use .xlsx, .csv or .json (or --format)")
+    return chosen
+
+
+def resolve_site_and_profile(
+    site_file: Path | None, election: str | None, overrides: dict[str, Any]
+) -> tuple[Site, ElectionProfile]:
+    if site_file is not None:
+        site = load_site(site_file).with_overrides(**overrides)
+    else:
+        given = {key: value for key, value in overrides.items() if value is not None}
+        missing = [option for option in ("name", "district_code") if option not in given]
+        if missing:
+            options = ", ".join("--" + option.replace("_", "-") for option in missing)
+            raise ConfigError(f"no --site file: give {options} (or write one with 'dpt-rutan init-site')")
+        site = Site.model_validate(given)
+    return site, load_profile(election or site.profile)
+
+
+def masked(values, show_nik: bool):
+    return values if show_nik else mask_nik_series(values.fillna("").astype(str))
+
+
+# --- validate ---------------------------------------------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def validate(
+    file: Annotated[Path, typer.Argument(help="A roster, KPU extract or Dukcapil extract (.xlsx .xls .ods .csv).")],
+    sheet: SheetOption = None,
+    mapping: MapOption = None,
+    output: OutputOption = None,
+    output_type: FormatOption = None,
+    election: ElectionOption = None,
+    show_nik: ShowNikOption = False,
+    limit: Annotated[int, typer.Option(help="How many problem rows to show in the terminal.")] = 20,
+) -> None:
+    """Check a file: NIKs, dates, sexes, every row; exit 0 when clean, 1 with errors, 2 when unusable."""
+    profile = load_profile(election or "pemilu2024")
+    result = validate_file(file, reference_date=profile.voting_day, sheet=sheet, mapping=parse_mapping(mapping))
+    table = result.people.table
+    console.print(
+        f"[bold]{table.name}[/]"
+        + (f", sheet '{table.sheet}'" if table.sheet else "")
+        + f": header on row {table.header_row}, {len(result.people.frame)} data rows, "
+        f"{len(table.skipped)} other rows (blank, totals, signatures)"
+    )
+    counts = Table("code", "severity", "rows", title="Findings")
+    for row in result.code_counts().itertuples(index=False):
+        counts.add_row(row.code, row.severity, str(row.rows))
+    console.print(counts)
+    problems = result.findings[result.findings["severity"] != "info"].head(limit)
+    if not problems.empty:
+        shown = problems.copy()
+        identifier = shown["field"].isin(["nik", "nkk"])
+        shown.loc[identifier, "value"] = masked(shown.loc[identifier, "value"], show_nik)
+        rows = Table("row", "column", "code", "value", "message", title=f"First {len(shown)} problems")
+        for row in shown.itertuples(index=False):
+            rows.add_row(str(row.source_row), str(row.column), row.code, str(row.value), row.message_en)
+        console.print(rows)
+    if output is not None:
+        kind = output_format(output, output_type)
+        provenance = report.Provenance.for_inputs([(file, len(result.people.frame))], profile=profile.name)
+        if kind == "xlsx":
+            report.write_workbook(
+                output,
+                [
+                    report.SheetSpec("Baris", result.rows_with_findings(), text_columns=["nik", "nkk", "reg_no"]),
+                    report.SheetSpec("Temuan", result.findings, text_columns=["value"]),
+                ],
+                inputs=[file],
+                provenance=provenance,
+            )
+        elif kind == "csv":
+            report.write_csv(output, result.findings, inputs=[file])
+        else:
+            payload = {"findings": result.findings.to_dict(orient="records"), "provenance": provenance.model_dump()}
+            report.write_json(output, payload, inputs=[file])
+        console.print(f"Written: {output}")
+    raise typer.Exit(1 if result.error_count else 0)
+
+
+# --- reconcile --------------------------------------------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def reconcile(
+    roster: Annotated[Path, typer.Argument(help="The prison's inmate roster (SDP export, .xlsx or .csv).")],
+    kpu: Annotated[Path, typer.Argument(help="The KPU voter-list extract (DPT) of the area.")],
+    dukcapil: Annotated[Path | None, typer.Option(help="A Dukcapil extract, to confirm and propose NIKs.")] = None,
+    site_file: SiteOption = None,
+    election: ElectionOption = None,
+    name: Annotated[str | None, typer.Option(help="Prison name (overrides the site file).")] = None,
+    district_code: Annotated[
+        str | None, typer.Option(help="Kemendagri kecamatan code of the prison, e.g. 33.16.09.")
+    ] = None,
+    village: Annotated[str | None, typer.Option(help="Kelurahan/desa of the prison's TPS.")] = None,
+    tps: Annotated[list[int] | None, typer.Option(help="The prison's TPS number(s), e.g. --tps 901.")] = None,
+    sheet: SheetOption = None,
+    mapping: MapOption = None,
+    output: OutputOption = None,
+    output_type: FormatOption = None,
+    show_nik: ShowNikOption = False,
+) -> None:
+    """Match the roster to the KPU extract (and Dukcapil) and decide one status per inmate."""
+    overrides = {"name": name, "district_code": district_code, "village": village, "tps_numbers": tps or None}
+    site, profile = resolve_site_and_profile(site_file, election, overrides)
+    result = run_reconcile(
+        roster,
+        kpu,
+        site=site,
+        profile=profile,
+        dukcapil_path=dukcapil,
+        roster_sheet=sheet,
+        mapping=parse_mapping(mapping),
+    )
+    render_reconcile(result, show_nik)
+    if output is not None:
+        write_reconcile(
+            result, output, output_format(output, output_type), [roster, kpu, *([dukcapil] if dukcapil else [])]
+        )
+        console.print(f"Written: {output}")
+
+
+def render_reconcile(result, show_nik: bool) -> None:
+    counts = result.status_counts()
+    table = Table("status", "keterangan", "rows", title=f"{result.site.name} — {result.profile.label}")
+    for status, count in counts.items():
+        table.add_row(status, reconcile_report.STATUS_LABELS[status], str(count))
+    table.add_section()
+    table.add_row("total", f"{len(result.roster.frame)} rows read = sum of statuses", str(int(counts.sum())))
+    console.print(table)
+    kpu_counts = result.kpu_side["status"].value_counts()
+    for status, count in kpu_counts.items():
+        console.print(f"KPU extract: {status} {count}")
+    review = result.decisions[result.decisions["status"] == "NEEDS_REVIEW"].head(10)
+    if not review.empty:
+        roster = result.roster.frame.set_index("source_row")
+        lines = Table("row", "name", "NIK", "candidates", title="To review (first 10)")
+        niks = masked(review["source_row"].map(roster["nik_clean"]), show_nik)
+        for row, nik_text in zip(review.itertuples(index=False), niks, strict=True):
+            lines.add_row(str(row.source_row), str(roster.loc[row.source_row, "name"]), nik_text, row.candidates)
+        console.print(lines)
+
+
+def write_reconcile(result, output: Path, kind: str, inputs: list[Path]) -> None:
+    provenance = report.Provenance.for_inputs(
+        [(result.roster.table.path, len(result.roster.frame)), (result.kpu.table.path, len(result.kpu.frame))]
+        + ([(result.dukcapil.table.path, len(result.dukcapil.frame))] if result.dukcapil else []),
+        profile=result.profile.name,
+        settings=result.settings.model_dump(),
+    )
+    if kind == "csv":
+        report.write_csv(output, reconcile_report.machine_rows(result), inputs=inputs)
+        return
+    if kind == "json":
+        payload = {
+            "rows": reconcile_report.machine_rows(result).to_dict(orient="records"),
+            "kpu": result.kpu_side.to_dict(orient="records"),
+            "provenance": provenance.model_dump(),
+        }
+        report.write_json(output, payload, inputs=inputs)
+        return
+    full = reconcile_report.full_list(result)
+    text = reconcile_report.TEXT_COLUMNS
+    sheets = [report.SheetSpec("Ringkasan", reconcile_report.summary(result))]
+    sheets += [
+        report.SheetSpec(title, frame, text_columns=text)
+        for title, frame in reconcile_report.action_sheets(full).items()
+    ]
+    sheets += [
+        report.SheetSpec("DPT dikeluarkan", reconcile_report.kpu_side_sheet(result), text_columns=["NIK", "TPS"]),
+        report.SheetSpec(
+            "Kandidat periksa", reconcile_report.review_sheet(result), text_columns=["NIK DPT", "TPS DPT"]
+        ),
+        report.SheetSpec("Model A lengkap", full, text_columns=text),
+        report.SheetSpec("Temuan data", result.roster.findings, text_columns=["value"]),
+    ]
+    report.write_workbook(output, sheets, inputs=inputs, provenance=provenance)
+
+
+# --- tps-plan ---------------------------------------------------------------------------------------------------
+
+
+class SizeFor(StrEnum):
+    high = "high"
+    expected = "expected"
+
+
+@app.command("tps-plan")
+@handles_errors
+def tps_plan(
+    file: Annotated[Path, typer.Argument(help="The roster, or the workbook 'dpt-rutan reconcile' wrote.")],
+    site_file: SiteOption = None,
+    election: ElectionOption = None,
+    name: Annotated[str | None, typer.Option(help="Prison name (overrides the site file).")] = None,
+    district_code: Annotated[str | None, typer.Option(help="Kemendagri kecamatan code of the prison.")] = None,
+    tps: Annotated[list[int] | None, typer.Option(help="The prison's TPS number(s); new ones follow on.")] = None,
+    dapil: Annotated[Path | None, typer.Option(help="Dapil table (CSV): kecamatan -> DPR / DPRD dapil.")] = None,
+    roster: Annotated[
+        Path | None, typer.Option(help="With a reconciled workbook: the roster, for admission dates (the forecast).")
+    ] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date of the roster (default: latest admission).")
+    ] = None,
+    inflow_per_week: Annotated[
+        float | None, typer.Option(help="Admissions per week, instead of the roster's own history.")
+    ] = None,
+    size_for: Annotated[SizeFor, typer.Option(help="Size ballots for the high or the expected inflow.")] = SizeFor.high,
+    sheet: SheetOption = None,
+    mapping: MapOption = None,
+    output: OutputOption = None,
+    output_type: FormatOption = None,
+) -> None:
+    """Plan the prison's TPS: voters on voting day with the late inflow, TPS count, staff, ballots per type."""
+    overrides = {"name": name, "district_code": district_code, "tps_numbers": tps or None}
+    site, profile = resolve_site_and_profile(site_file, election, overrides)
+    inputs = load_plan_inputs(
+        file, site=site, profile=profile, sheet=sheet, mapping=parse_mapping(mapping), roster=roster
+    )
+    dapil_path = dapil or site.dapil_file
+    dapil_table = load_dapil(dapil_path, site.district_code) if dapil_path else None
+    as_of_day: date | None = as_of.date() if as_of else None
+    plan = plan_tps(
+        inputs.voters,
+        inputs.roster_history,
+        site,
+        profile,
+        dapil_table,
+        inflow_per_week=inflow_per_week,
+        as_of=as_of_day,
+        size_for=size_for.value,
+    )
+    view = plan_terminal_rows(plan, inputs)
+    table = Table(*[str(column) for column in view.per_tps.columns], title=view.title)
+    for row in view.per_tps.itertuples(index=False):
+        table.add_row(*[str(value) for value in row])
+    table.add_section()
+    table.add_row(*[str(view.totals.get(column, "")) for column in view.per_tps.columns])
+    console.print(table)
+    for note in view.notes:
+        console.print(note, highlight=False)
+    if output is None:
+        return
+    provenance = report.Provenance.for_inputs(
+        inputs.sources(),
+        profile=profile.name,
+        settings={"size_for": size_for.value, "inflow_per_week": inflow_per_week, "as_of": as_of_day},
+    )
+    used = [path for path, _ in inputs.sources()] + ([dapil_path] if dapil_path else [])
+    if output_format(output, output_type) == "json":
+        report.write_json(output, plan_json(plan, inputs), inputs=used, provenance=provenance)
+    else:
+        report.write_workbook(output, plan_sheets(plan, inputs), inputs=used, provenance=provenance)
+    console.print(f"Written: {output}")
+
+
+# --- init-site --------------------------------------------------------------------------------------------------
+
+
+@app.command("init-site")
+@handles_errors
+def init_site(
+    path: Annotated[Path, typer.Argument(help="Where to write the site file.")] = Path("site.toml"),
+) -> None:
+    """Write a commented site file (TOML) to fill in: the prison, its kecamatan code, TPS numbers, election."""
+    if path.exists():
+        raise ConfigError(f"{path}: already exists; choose another name or remove it first")
+    report.write_text(path, site_template())
+    console.print(f"Written: {path} — edit it, then pass it with --site {path}")

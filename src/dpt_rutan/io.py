@@ -1,0 +1,699 @@
+"""Read a roster or extract into a :class:`~dpt_rutan.table.SourceTable` of text.
+
+Formats are told by content, not only by extension: a zip is an xlsx/xlsm/ods, an OLE2 (CFB) file is an xls or a
+password-protected workbook, anything else is read as CSV text. Workbooks are read with python-calamine, which says
+whether a cell holds a number: a NIK stored as a number may already have lost digits (Excel keeps 15 significant
+digits, a float64 about 16), so readers flag it in ``<field>_was_number`` and leave judging it to ``nik.py``.
+
+The header row is found, not assumed: prison rosters carry a title block above it ("DAFTAR WARGA BINAAN RUTAN KELAS
+IIB BLORA", a date line, merged cells), so the row among the first :data:`MAX_HEADER_SCAN` whose cells look most like
+known headers wins. Below it, blank rows, totals, repeated headers and the signature block are not data; each one is
+listed in ``SourceTable.skipped`` with a reason, so that every row of the file is accounted for. Row-level notes
+(skipped rows, ragged CSV rows, ignored header columns) come back as findings from :func:`read_findings`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import zip_longest
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import python_calamine as calamine
+
+from . import headers as hdr
+from .errors import Location, UnusableInputError, define_code, empty_findings, make_findings
+from .fields import ID_FIELDS, Field, arrived_as_number
+from .table import SourceTable
+
+MAX_HEADER_SCAN = 30
+"""How many rows from the top of a sheet may hold the header row (title blocks are rarely longer)."""
+
+EXTRA_COLUMN = "_extra"
+"""Column of ``SourceTable.data`` holding, joined by the delimiter, the cells a ragged CSV row has past its headers."""
+
+SKIP_CODES = {
+    "blank": define_code("SKIPPED_BLANK_ROW", "info", "Baris kosong, bukan data.", "Blank row, not data."),
+    "total": define_code("SKIPPED_TOTAL_ROW", "info", "Baris jumlah/total, bukan data.", "Totals row, not data."),
+    "signature": define_code(
+        "SKIPPED_SIGNATURE",
+        "info",
+        "Blok tanda tangan (tempat dan tanggal, jabatan, NIP, nama penanda tangan), bukan data.",
+        "Signature block (place and date, title, NIP, signatory's name), not data.",
+    ),
+    "section": define_code(
+        "SKIPPED_SECTION_ROW",
+        "info",
+        "Satu sel saja tanpa nama atau NIK (judul bagian?), bukan data.",
+        "A single cell with no name or NIK (a section heading?), not data.",
+    ),
+    "header": define_code(
+        "SKIPPED_REPEATED_HEADER", "info", "Judul kolom diulang, bukan data.", "Repeated header row, not data."
+    ),
+    "numbers": define_code(
+        "SKIPPED_COLUMN_NUMBERS",
+        "info",
+        "Baris nomor kolom (1, 2, 3, ...), bukan data.",
+        "Column numbering row (1, 2, 3, ...), not data.",
+    ),
+}
+RAGGED_ROW = define_code(
+    "RAGGED_ROW",
+    "warning",
+    "Baris berisi sel lebih banyak daripada judul kolom; sel lebihnya ada di kolom _extra: periksa pemisah kolom.",
+    "Row has more cells than there are headers; the extra cells are in the _extra column: check the delimiters.",
+)
+HEADER_NOTE = define_code(
+    "HEADER_NOTE",
+    "info",
+    "Catatan tentang judul kolom (kolom yang tidak dipakai, --map yang tidak cocok): lihat nilainya.",
+    "Note about the headers (a column not used, a --map that matched nothing): see the value.",
+)
+
+# Every character str.strip() treats as whitespace (NBSP included), plus the zero-width space and a stray BOM.
+_WHITESPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+_WHITESPACE += "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\u200b\ufeff"
+_DELIMITERS = ",;\t|"
+_ZIP_MAGIC = b"PK\x03\x04"
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+# A number that passed through a float on its way to text: "3.31609E+15", "9,17101170845E+015", "3316014503900000.0".
+_FLOAT_RENDERING = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+|\d+[.,]0+")
+_TOTAL = re.compile(r"(jumlah|jml|total|sub\s*total|grand\s*total)\b", re.IGNORECASE)
+_MONTHS = "jan|feb|mar|apr|mei|may|jun|jul|agu|ags|aug|sep|okt|oct|nov|nop|des|dec"
+_SIGNATURE = re.compile(
+    r"(a\.\s?n\.|an\.\s|plt\.?\s|plh\.?\s|kepala\b|ka\.?\s?(rutan|lapas|upt)\b|kalapas|karutan|mengetahui|menyetujui"
+    r"|disetujui|dibuat oleh|yang membuat|petugas\b|pembina\b|penata\b|pengatur\b|nip\b|nip\.|nrp\b|ttd\b|tertanda"
+    r"|(\w[\w .'-]*,\s*)?\d{1,2}\s*[-/ ]\s*(\d{1,2}|(" + _MONTHS + r")[a-z]*)\s*[-/ ]\s*\d{4}$)",
+    re.IGNORECASE,
+)
+_COLUMN_NUMBER = re.compile(r"\(?\d{1,3}\)?")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class ReadTable(SourceTable):
+    """A :class:`SourceTable` plus what the header mapping had to say, for :func:`read_findings`."""
+
+    header_notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Grid:
+    """A sheet or CSV text as rows of text cells, before the header is mapped and the rows are sorted out."""
+
+    top: list[list[str]]  # the first MAX_HEADER_SCAN rows, to find the header in
+    body_after: Callable[[int, int], _Body]  # (0-based index of the last header row, width) -> rows below it
+    labels: Callable[[int], str]  # column index -> "C" or "3"
+
+
+@dataclass
+class _Body:
+    # One object array of str per column, "" when empty. Per-cell work runs as list comprehensions over these,
+    # several times faster than pandas' str methods on Python-backed strings when there are a million rows.
+    cells: list[np.ndarray]
+    source_rows: np.ndarray
+    numeric: Callable[[int], np.ndarray] | None = None  # column -> cell held a number (workbooks only)
+    extra: np.ndarray | None = None
+
+
+def read_table(
+    path: Path | str,
+    *,
+    sheet: str | int | None = None,
+    mapping: Mapping[str, str] | None = None,
+    required: Iterable[Field | str] = (),
+) -> ReadTable:
+    """Read one table from ``path``; raise :class:`UnusableInputError` when the file cannot be used at all.
+
+    ``sheet`` is a sheet name or 0-based index (ignored for CSV; default: the first sheet with a recognisable
+    header, preferring one that has every ``required`` field). ``mapping`` holds ``--map`` overrides,
+    canonical field -> header.
+    """
+    path = Path(path)
+    kind = _file_kind(path)
+    required = tuple(Field(f) for f in required)
+    if kind == "text":
+        return _table_from_grid(path, None, _text_grid(path), mapping, required)
+    with _open_workbook(path, kind) as workbook:
+        name, grid = _choose_sheet(path, workbook, sheet, mapping, required)
+        return _table_from_grid(path, name, grid, mapping, required)
+
+
+def list_sheets(path: Path | str) -> list[str]:
+    """The sheet names of a workbook, in order; a CSV has none."""
+    path = Path(path)
+    kind = _file_kind(path)
+    if kind == "text":
+        return []
+    with _open_workbook(path, kind) as workbook:
+        return list(workbook.sheet_names)
+
+
+def read_findings(table: SourceTable) -> pd.DataFrame:
+    """Findings about the reading itself: non-blank skipped rows, ragged CSV rows and header notes.
+
+    Blank rows stay in ``table.skipped`` only: a sheet can have thousands and they say nothing.
+    """
+    skipped = table.skipped
+    if "code" in skipped.columns:  # a SourceTable built elsewhere may list skipped rows without codes
+        skipped = skipped[skipped["code"] != SKIP_CODES["blank"].code]
+    parts = [
+        _finding_rows(skipped["source_row"], skipped["code"], skipped["text"]) if "code" in skipped.columns else None,
+        _ragged_rows(table.data),
+        _finding_rows(table.header_row, HEADER_NOTE.code, getattr(table, "header_notes", [])),
+    ]
+    parts = [part for part in parts if part is not None and len(part)]
+    if not parts:
+        return empty_findings()
+    rows = pd.concat(parts, ignore_index=True).sort_values("source_row", kind="stable")
+    return make_findings(rows, file=table.name, sheet=table.sheet, columns=table.columns)
+
+
+def _finding_rows(source_row: object, code: object, value: object) -> pd.DataFrame:
+    return pd.DataFrame({"source_row": source_row, "field": "", "code": code, "value": value})
+
+
+def _ragged_rows(data: pd.DataFrame) -> pd.DataFrame | None:
+    if EXTRA_COLUMN not in data.columns:
+        return None
+    ragged = data[data[EXTRA_COLUMN] != ""]
+    return _finding_rows(ragged["source_row"], RAGGED_ROW.code, ragged[EXTRA_COLUMN])
+
+
+# --- Files --------------------------------------------------------------------------------------------------------
+
+
+def _file_kind(path: Path) -> str:
+    """ "zip" (xlsx, xlsm, ods), "cfb" (xls, or an encrypted workbook) or "text" (CSV), judged by content."""
+    location = Location(str(path))
+    if not path.exists():
+        raise UnusableInputError(location, "file not found", "Check the path and the file name")
+    if path.is_dir():
+        raise UnusableInputError(location, "is a folder, not a file", "Give the path of the file inside it")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except PermissionError:
+        raise UnusableInputError(location, "no permission to read the file", "Ask for read access to it") from None
+    except OSError as error:
+        raise UnusableInputError(
+            location, f"cannot be read ({error.strerror})", "Copy the file and try again"
+        ) from None
+    if not head.strip():
+        raise UnusableInputError(location, "the file is empty", "Export the list again")
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    if head.startswith(_CFB_MAGIC):
+        return "cfb"
+    if head.lstrip().lower().startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        raise UnusableInputError(
+            location,
+            "is a web page or XML file, not a workbook or CSV (some systems export these with an .xls name)",
+            "Open it in Excel or LibreOffice and save it as .xlsx",
+        )
+    return "text"
+
+
+def _open_workbook(path: Path, kind: str) -> calamine.CalamineWorkbook:
+    """Open with calamine; by content when the extension lies (an .xls renamed .xlsx still opens)."""
+    location = Location(str(path))
+    matching_suffixes = {"zip": {".xlsx", ".xlsm", ".xlsb", ".ods"}, "cfb": {".xls"}}[kind]
+    try:
+        if path.suffix.lower() in matching_suffixes:
+            return calamine.CalamineWorkbook.from_path(str(path))
+        with path.open("rb") as handle:
+            return calamine.CalamineWorkbook.from_filelike(handle)
+    except calamine.PasswordError:
+        raise _password_error(location) from None
+    except calamine.CalamineError as error:
+        if kind == "cfb" and _ENCRYPTED_STREAM in path.read_bytes():
+            raise _password_error(location) from None
+        raise UnusableInputError(
+            location,
+            f"not a workbook that can be read, damaged or of an unknown kind ({error})",
+            "Open it in Excel or LibreOffice and save it again as .xlsx",
+        ) from None
+
+
+def _password_error(location: Location) -> UnusableInputError:
+    return UnusableInputError(
+        location, "the workbook is protected with a password", "Save an unprotected copy and read that one"
+    )
+
+
+# --- Workbooks ----------------------------------------------------------------------------------------------------
+
+
+def _choose_sheet(
+    path: Path,
+    workbook: calamine.CalamineWorkbook,
+    sheet: str | int | None,
+    overrides: Mapping[str, str] | None,
+    required: tuple[Field, ...],
+) -> tuple[str, _Grid]:
+    """The sheet asked for, else the first whose header row is recognisable and has every required field."""
+    names = list(workbook.sheet_names)
+    if sheet is not None:
+        name = _named_sheet(path, names, sheet)
+        return name, _sheet_grid(path, workbook, name)
+    extra = list((overrides or {}).values())
+    fallback: tuple[int, str, _Grid] | None = None
+    worksheets = [m.name for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
+    for name in worksheets:
+        grid = _sheet_grid(path, workbook, name)
+        index, score = hdr.find_header_row(grid.top, extra)
+        if score >= 2 and _has_required(grid, index, extra, overrides, required):
+            return name, grid
+        if score and (fallback is None or score > fallback[0]):
+            fallback = (score, name, grid)
+    if fallback is None:
+        raise UnusableInputError(
+            Location(str(path)),
+            f"no sheet has a recognisable header row in its first {MAX_HEADER_SCAN} rows (sheets: {names})",
+            'Choose the sheet with --sheet, or name a column with --map nik="Your header"',
+        )
+    return fallback[1], fallback[2]
+
+
+def _has_required(
+    grid: _Grid, index: int, extra: list[str], overrides: Mapping[str, str] | None, required: tuple[Field, ...]
+) -> bool:
+    cells, _ = hdr.combine_header_rows(grid.top, index, extra)
+    try:
+        return not hdr.map_headers(cells, overrides, required=required).missing(required)
+    except hdr.HeaderMappingError:
+        return False
+
+
+def _named_sheet(path: Path, names: list[str], sheet: str | int) -> str:
+    """A sheet by name, by loose name, or by 0-based index ("2" is an index unless a sheet is named "2")."""
+    wanted = str(sheet).strip()
+    if wanted in names:
+        return wanted
+    loose = [name for name in names if name.strip().casefold() == wanted.casefold()]
+    if loose:
+        return loose[0]
+    if wanted.isdigit() and int(wanted) < len(names):
+        return names[int(wanted)]
+    listed = ", ".join(f"{i}: '{name}'" for i, name in enumerate(names))
+    raise UnusableInputError(
+        Location(str(path)), f"no sheet '{sheet}' (sheets: {listed})", "Give --sheet a name or number from that list"
+    )
+
+
+def _sheet_grid(path: Path, workbook: calamine.CalamineWorkbook, name: str) -> _Grid:
+    try:
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except calamine.CalamineError as error:
+        raise UnusableInputError(
+            Location(str(path), name),
+            f"the sheet cannot be read, the workbook may be damaged ({error})",
+            "Open it in Excel or LibreOffice and save it again as .xlsx",
+        ) from None
+    top = [[_cell_text(value) for value in row] for row in rows[:MAX_HEADER_SCAN]]
+    return _Grid(top=top, body_after=lambda last, _width: _sheet_body(rows, last), labels=column_letter)
+
+
+def _sheet_body(rows: list[list[object]], last_header: int) -> _Body:
+    """Rows below the header, converted column by column; ``to_python`` keeps row 1 at index 0."""
+    below = rows[last_header + 1 :]
+    width = max((len(row) for row in rows), default=0)
+    columns = [list(column) for column in zip_longest(*below, fillvalue=None)]
+    columns += [[None] * len(below) for _ in range(width - len(columns))]
+    cells = [_object_array(_texts(column)) for column in columns]
+
+    def numeric(j: int) -> np.ndarray:
+        return np.fromiter((type(value) in (int, float) for value in columns[j]), dtype=bool, count=len(below))
+
+    source_rows = np.arange(last_header + 2, last_header + 2 + len(below), dtype="int64")
+    return _Body(cells=cells, source_rows=source_rows, numeric=numeric)
+
+
+def _texts(column: list[object]) -> list[str]:
+    return [value.strip(_WHITESPACE) if type(value) is str else _cell_text(value) for value in column]
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as the text a user would type: whole numbers without ".0", dates in ISO form."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip(_WHITESPACE)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return f"{int(value)}" if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def column_letter(index: int) -> str:
+    """Excel's letters for a 0-based column index: 0 -> "A", 26 -> "AA"."""
+    letters = ""
+    number = index + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+# --- CSV ----------------------------------------------------------------------------------------------------------
+
+
+def _text_grid(path: Path) -> _Grid:
+    raw = path.read_bytes()
+    text, codec, bom_length = _decode(raw, Location(str(path)))
+    sample = text[: _offset_after_lines(text, 4 * MAX_HEADER_SCAN)]
+    delimiter = _choose_delimiter(sample)
+    records = _first_records(sample, delimiter)
+    # Where the rows below each candidate header start, in bytes, so that pandas parses the raw file from there.
+    starts = [bom_length + len(sample[: _offset_after_lines(sample, end)].encode(codec)) for _, end in records]
+
+    def body_after(last_header: int, width: int) -> _Body:
+        first_line = records[last_header][1] + 1
+        return _csv_body(path, raw[starts[last_header] :], codec, delimiter, width, first_line)
+
+    top = [[cell.strip(_WHITESPACE) for cell in record] for record, _ in records]
+    return _Grid(top=top, body_after=body_after, labels=lambda index: str(index + 1))
+
+
+def _decode(raw: bytes, location: Location) -> tuple[str, str, int]:
+    """The text, its codec and BOM length: a BOM decides; else UTF-8 if it decodes, else cp1252, else latin-1."""
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(codec), codec, len(bom)
+            except UnicodeDecodeError as error:
+                raise UnusableInputError(
+                    location, f"the text is not valid {codec} ({error.reason})", "Save it again as CSV UTF-8"
+                ) from None
+    if b"\x00" in raw[:4096]:
+        raise UnusableInputError(
+            location,
+            "binary content: not a workbook, nor text in a known encoding (UTF-16 without a BOM?)",
+            "Save it as .xlsx or as CSV UTF-8",
+        )
+    for codec in ("utf-8", "cp1252"):
+        try:
+            return raw.decode(codec), codec, 0
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1"), "latin-1", 0
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _offset_after_lines(text: str, lines: int) -> int:
+    """Where line ``lines + 1`` starts (the end of the text if it has fewer lines)."""
+    offset = 0
+    for count, match in enumerate(_LINE_BREAK.finditer(text), start=1):
+        offset = match.end()
+        if count == lines:
+            return offset
+    return len(text)
+
+
+def _first_records(sample: str, delimiter: str) -> list[tuple[list[str], int]]:
+    """The first records of the sample, each with the physical line it ends on (1-based)."""
+    reader = csv.reader(io.StringIO(sample, newline=None), delimiter=delimiter)
+    records = []
+    try:
+        for record in reader:
+            records.append((record, reader.line_num))
+            if len(records) == MAX_HEADER_SCAN:
+                break
+    except csv.Error:
+        pass  # a damaged line in the title block: the records before it still show the header
+    return records
+
+
+def _choose_delimiter(sample: str) -> str:
+    """The delimiter under which a row looks most like a header; ties go to csv.Sniffer, then to line counts."""
+    scores = {d: hdr.find_header_row([r for r, _ in _first_records(sample, d)], [])[1] for d in _DELIMITERS}
+    best = max(scores.values())
+    tied = [d for d in _DELIMITERS if scores[d] == best]
+    if len(tied) == 1:
+        return tied[0]
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = None
+    if sniffed in tied:
+        return sniffed
+    return max(tied, key=lambda d: _steady_count(sample, d))
+
+
+def _steady_count(sample: str, delimiter: str) -> int:
+    """How many lines share the most common non-zero count of ``delimiter``: real delimiters recur steadily."""
+    counts = [line.count(delimiter) for line in sample.splitlines()]
+    nonzero = [count for count in counts if count]
+    return max((nonzero.count(count) for count in set(nonzero)), default=0)
+
+
+def _csv_body(path: Path, data: bytes, codec: str, delimiter: str, width: int, first_line: int) -> _Body:
+    """Rows below the header with pandas' C parser; a ragged file falls back to the csv module.
+
+    pandas meets a row wider than ``names`` in one of three ways: an error, a silent shift of the first column
+    into the index, or (with ``index_col=False``) a ParserWarning while it drops cells. The last two would lose or
+    move data, so the index is turned off and the warning made an error: every ragged file takes the slow path.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(data),
+                sep=delimiter,
+                header=None,
+                names=range(width),
+                index_col=False,
+                dtype=object,
+                na_filter=False,
+                skip_blank_lines=False,
+                encoding=codec,
+                engine="c",
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
+        return _ragged_csv_body(path, data.decode(codec), delimiter, width, first_line)
+    raw_columns = [frame[j].to_numpy(dtype=object) for j in range(width)]
+    extra_lines = np.zeros(len(frame), dtype="int64")
+    if b'"' in data:  # only a quoted cell can hold a line break
+        for column in raw_columns:
+            extra_lines += np.fromiter((cell.count("\n") for cell in column), dtype="int64", count=len(frame))
+    source_rows = first_line + np.arange(len(frame), dtype="int64") + np.cumsum(extra_lines) - extra_lines
+    cells = [_object_array([cell.strip(_WHITESPACE) for cell in column]) for column in raw_columns]
+    return _Body(cells=cells, source_rows=source_rows)
+
+
+def _ragged_csv_body(path: Path, text: str, delimiter: str, width: int, first_line: int) -> _Body:
+    """The slow path for rows with more cells than headers: keep them, with the surplus in ``extra``."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records, source_rows = [], []
+    line = first_line
+    try:
+        for record in reader:
+            records.append([cell.strip(_WHITESPACE) for cell in record])
+            source_rows.append(line)
+            line = first_line + reader.line_num
+    except csv.Error as error:
+        raise UnusableInputError(
+            Location(str(path), row=line), f"the CSV text cannot be parsed ({error})", "Save it again as CSV UTF-8"
+        ) from None
+    cells = [_object_array([record[j] if j < len(record) else "" for record in records]) for j in range(width)]
+    extra = _object_array([delimiter.join(record[width:]) if any(record[width:]) else "" for record in records])
+    return _Body(cells=cells, source_rows=np.array(source_rows, dtype="int64"), extra=extra)
+
+
+def _object_array(texts: list[str]) -> np.ndarray:
+    array = np.empty(len(texts), dtype=object)
+    array[:] = texts
+    return array
+
+
+# --- From rows of text to a SourceTable ---------------------------------------------------------------------------
+
+
+def _table_from_grid(
+    path: Path,
+    sheet: str | None,
+    grid: _Grid,
+    overrides: Mapping[str, str] | None,
+    required: tuple[Field, ...],
+) -> ReadTable:
+    extra = list((overrides or {}).values())
+    index, score = hdr.find_header_row(grid.top, extra)
+    if score == 0:
+        raise UnusableInputError(
+            Location(str(path), sheet),
+            f"no header row found in the first {MAX_HEADER_SCAN} rows: no cell reads like NIK, NAMA, TGL LAHIR, ...",
+            'Put the column headers at the top, or name a column with --map nik="Your header"',
+        )
+    header_cells, last_header = hdr.combine_header_rows(grid.top, index, extra)
+    location = Location(str(path), sheet, last_header + 1)
+    labels = [grid.labels(j) for j in range(len(header_cells))]
+    try:
+        mapping = hdr.map_headers(header_cells, overrides, required=required, labels=labels)
+    except hdr.HeaderMappingError as error:
+        raise UnusableInputError(location, error.problem, error.fix) from None
+    missing = mapping.missing(required)
+    if missing:
+        raise hdr.missing_field_error(missing, mapping, location)
+    body = grid.body_after(last_header, len(header_cells))
+    reasons = _skip_reasons(body.cells, grid.top[index], mapping, header_width=sum(1 for c in header_cells if c))
+    keep = reasons == ""
+    return ReadTable(
+        path=path,
+        sheet=sheet,
+        header_row=last_header + 1,
+        data=_data_frame(body, mapping, keep),
+        columns=mapping.columns,
+        column_letters={f.value: labels[column.index] for f, column in mapping.fields.items()},
+        unmapped_headers=mapping.unmapped,
+        skipped=_skipped_frame(body, reasons, ~keep),
+        header_notes=mapping.notes,
+    )
+
+
+def _data_frame(body: _Body, mapping: hdr.HeaderMapping, keep: np.ndarray) -> pd.DataFrame:
+    columns: dict[str, object] = {"source_row": body.source_rows[keep]}
+    for target, column in mapping.fields.items():
+        columns[target.value] = pd.Series(body.cells[column.index][keep], dtype=str)
+        if target in ID_FIELDS:
+            columns[arrived_as_number(target)] = _arrived_as_number(body, column.index)[keep]
+    if body.extra is not None and (body.extra != "").any():
+        columns[EXTRA_COLUMN] = pd.Series(body.extra[keep], dtype=str)
+    return pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())))
+
+
+def _arrived_as_number(body: _Body, index: int) -> np.ndarray:
+    """A numeric cell, or text showing it went through a float ("3.31609E+15", "3316014503900000.0")."""
+    column = body.cells[index]
+    rendered = np.fromiter(
+        (not cell.isdigit() and _FLOAT_RENDERING.fullmatch(cell) is not None for cell in column), bool, len(column)
+    )
+    return rendered | body.numeric(index) if body.numeric is not None else rendered
+
+
+def _skipped_frame(body: _Body, reasons: np.ndarray, skipped: np.ndarray) -> pd.DataFrame:
+    keys = reasons[skipped]
+    return pd.DataFrame(
+        {
+            "source_row": body.source_rows[skipped],
+            "reason": pd.Series([SKIP_CODES[key].message_en for key in keys], dtype=str),
+            "code": pd.Series([SKIP_CODES[key].code for key in keys], dtype=str),
+            "text": pd.Series(
+                [" | ".join(cell for cell in row if cell) for row in _rows(body.cells, skipped)], dtype=str
+            ),
+        }
+    )
+
+
+def _rows(cells: list[np.ndarray], which: np.ndarray) -> np.ndarray:
+    """The chosen rows as a small 2-D array (only ever for the few rows that are not plain data)."""
+    return np.column_stack([column[which] for column in cells]) if cells else np.empty((0, 0), dtype=object)
+
+
+def _skip_reasons(
+    cells: list[np.ndarray], header: list[str], mapping: hdr.HeaderMapping, header_width: int
+) -> np.ndarray:
+    """Why each row below the header is not data ("" for a data row), vectorised where rows can be many.
+
+    A row with a NIK is always data. Rows without one are checked for totals, repeated headers and signature
+    lines; a trailing run of sparse rows after the last real row is the signature block. Tables of fewer than
+    four columns are too narrow to tell a sparse row from a signature line, so only the patterns apply there.
+    """
+    height = len(cells[0]) if cells else 0
+    reasons = np.full(height, "", dtype=object)
+    if not height:
+        return reasons
+    filled = np.column_stack([column != "" for column in cells])
+    count = filled.sum(axis=1)
+    reasons[count == 0] = "blank"
+    has_nik = _column_has_digits(cells, mapping, Field.NIK)
+    candidates = np.flatnonzero((count > 0) & ~has_nik)
+    if len(candidates):
+        reasons[candidates] = _non_data_reasons(_rows(cells, candidates), filled[candidates], header)
+    if reasons[0] == "" and _is_column_numbering([column[0] for column in cells]):
+        reasons[0] = "numbers"
+    if header_width >= 4:
+        _mark_signature_block(reasons, count, has_nik, _column_filled(cells, mapping, Field.NAME))
+    return reasons
+
+
+def _column_has_digits(cells: list[np.ndarray], mapping: hdr.HeaderMapping, target: Field) -> np.ndarray:
+    column = mapping.fields.get(target)
+    if column is None:
+        return np.zeros(len(cells[0]), dtype=bool)
+    values = cells[column.index]
+    return np.fromiter((c.isdigit() or _DIGIT.search(c) is not None for c in values), dtype=bool, count=len(values))
+
+
+def _column_filled(cells: list[np.ndarray], mapping: hdr.HeaderMapping, target: Field) -> np.ndarray | None:
+    column = mapping.fields.get(target)
+    return None if column is None else cells[column.index] != ""
+
+
+def _non_data_reasons(values: np.ndarray, filled: np.ndarray, header: list[str]) -> np.ndarray:
+    """Totals, repeated headers and signature lines among rows that have no NIK."""
+    count = filled.sum(axis=1)
+    first = values[np.arange(len(values)), filled.argmax(axis=1)]
+    reasons = np.full(len(values), "", dtype=object)
+    width = min(len(header), values.shape[1])
+    repeated = np.all(values[:, :width] == np.array(header[:width], dtype=object), axis=1)
+    total = np.fromiter((_TOTAL.match(cell) is not None for cell in first), dtype=bool, count=len(first))
+    sparse = np.flatnonzero(count <= 3)
+    signature = np.zeros(len(values), dtype=bool)
+    signature[sparse] = [all(_SIGNATURE.match(v) for v in values[i] if v) for i in sparse]
+    reasons[signature] = "signature"
+    reasons[total] = "total"
+    reasons[repeated] = "header"
+    return reasons
+
+
+def _is_column_numbering(row: list[str]) -> bool:
+    """KPU forms number their columns in the row under the header: "1 2 3 ..." or "(1) (2) (3) ..."."""
+    cells = [cell for cell in row if cell]
+    if len(cells) < 3 or not all(_COLUMN_NUMBER.fullmatch(cell) for cell in cells):
+        return False
+    numbers = [int(cell.strip("()")) for cell in cells]
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _mark_signature_block(
+    reasons: np.ndarray, count: np.ndarray, has_nik: np.ndarray, has_name: np.ndarray | None
+) -> None:
+    """Sort out sparse rows at the end and single cells anywhere.
+
+    The block is the trailing run of rows that are skipped already or sparse (three cells at most, no NIK). From
+    its first signature or totals line on, every row is part of the signature block; before that, sparse rows are
+    data (an inmate with little recorded). A lone cell in a block with no such line is the signatory's name. A lone
+    cell outside the name column elsewhere is a section heading ("BLOK A").
+    """
+    rows = np.arange(len(reasons))
+    sparse = (reasons != "") | (~has_nik & (count <= 3))
+    dense = np.flatnonzero(~sparse)
+    in_block = rows >= (dense[-1] + 1 if len(dense) else 0)
+    patterned = np.flatnonzero(in_block & np.isin(reasons, ["signature", "total"]))
+    lone = (reasons == "") & (count == 1) & ~has_nik
+    if len(patterned):
+        reasons[(reasons == "") & (rows >= patterned[0])] = "signature"
+    else:
+        reasons[lone & in_block] = "signature"
+    if has_name is not None:
+        reasons[(reasons == "") & lone & ~has_name] = "section"
