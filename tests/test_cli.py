@@ -125,3 +125,22 @@ def test_init_site_writes_a_template_that_loads(tmp_path):
     assert load_site(path).tps_numbers == (901,)
     again = runner.invoke(app, ["init-site", str(path)])
     assert again.exit_code == 2
+
+
+def test_missing_nik_lists_people_and_exits_1(tmp_path):
+    out = tmp_path / "perekaman.xlsx"
+    result = run("missing-nik", ROSTER, "--dukcapil", DUKCAPIL, "--site", SITE, "-o", out)
+    assert result.exit_code == 1
+    assert "Baris data WBP dibaca: 150" in result.output
+    assert not FULL_NIK.search(result.output)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_apply_nik_round_trip_through_the_cli(tmp_path):
+    listed = tmp_path / "perekaman.xlsx"
+    run("missing-nik", ROSTER, "--dukcapil", DUKCAPIL, "--site", SITE, "-o", listed)
+    updated = tmp_path / "roster-baru.xlsx"
+    unchanged = run("apply-nik", ROSTER, listed, "-o", updated)
+    assert unchanged.exit_code == 0, unchanged.output
+    assert "APPLIED" in unchanged.output
+    assert updated.exists()

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, reconcile_report, report
+from . import __version__, apply_nik, missing_nik, missing_nik_report, reconcile_report, report
 from .dapil import load_dapil
 from .election import ElectionProfile, available_profiles, load_profile
 from .errors import ConfigError, DptRutanError
@@ -377,6 +377,76 @@ def tps_plan(
     else:
         report.write_workbook(output, plan_sheets(plan, inputs), inputs=used, provenance=provenance)
     console.print(f"Written: {output}")
+
+
+# --- missing-nik and apply-nik ----------------------------------------------------------------------------------
+
+
+@app.command("missing-nik")
+@handles_errors
+def missing_nik_command(
+    roster: Annotated[Path, typer.Argument(help="The prison's inmate roster.")],
+    dukcapil: Annotated[Path | None, typer.Option(help="A Dukcapil extract: candidate NIKs, NIKs not found.")] = None,
+    kpu: Annotated[Path | None, typer.Option(help="A KPU extract: candidate NIKs, NIKs not found.")] = None,
+    site_file: SiteOption = None,
+    election: ElectionOption = None,
+    name: Annotated[str | None, typer.Option(help="Prison name (overrides the site file).")] = None,
+    district_code: Annotated[str | None, typer.Option(help="Kemendagri kecamatan code of the prison.")] = None,
+    sheet: SheetOption = None,
+    mapping: MapOption = None,
+    output: OutputOption = None,
+    show_nik: ShowNikOption = False,
+) -> None:
+    """List inmates who need Dukcapil (no usable NIK), with candidate NIKs; exit 1 when anyone is listed."""
+    site, profile = resolve_site_and_profile(site_file, election, {"name": name, "district_code": district_code})
+    result = missing_nik.find_missing_nik(
+        roster,
+        site=site,
+        profile=profile,
+        dukcapil_path=dukcapil,
+        kpu_path=kpu,
+        sheet=sheet,
+        mapping=parse_mapping(mapping),
+    )
+    console.print(missing_nik_report.accounting_line(result), highlight=False)
+    listed = result.listed
+    table = Table("row", "name", "NIK as written", "reason", "this election", title=f"{len(listed)} to Dukcapil")
+    for row, nik_text in zip(listed.itertuples(index=False), masked(listed["nik_written"], show_nik), strict=True):
+        table.add_row(
+            str(row.source_row), str(row.name), nik_text, row.reason, "yes" if row.for_this_election else "no"
+        )
+    console.print(table)
+    if output is not None:
+        if output_format(output, None) != "xlsx":
+            raise ConfigError(f"{output}: the Dukcapil list is a workbook: use .xlsx")
+        missing_nik_report.write_missing_nik_workbook(result, output)
+        console.print(f"Written: {output}")
+    counts = result.counts()
+    raise typer.Exit(1 if counts["LISTED"] + counts["LISTED_APART"] else 0)
+
+
+@app.command("apply-nik")
+@handles_errors
+def apply_nik_command(
+    roster: Annotated[Path, typer.Argument(help="The roster the missing-nik list was made from.")],
+    returned: Annotated[Path, typer.Argument(help="The missing-nik workbook as Dukcapil returned it, filled in.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the updated roster (.xlsx).")],
+    election: ElectionOption = None,
+    sheet: SheetOption = None,
+    mapping: MapOption = None,
+) -> None:
+    """Put the NIKs Dukcapil filled in back into the roster; a bad NIK is reported, never applied (exit 1)."""
+    profile = load_profile(election or "pemilu2024")
+    result = apply_nik.apply_returned_niks(
+        roster, returned, reference_date=profile.voting_day, sheet=sheet, mapping=parse_mapping(mapping)
+    )
+    table = Table("outcome", "lines", title=f"{returned.name} -> {output.name}")
+    for outcome, count in result.counts().items():
+        table.add_row(outcome, str(count))
+    console.print(table)
+    apply_nik.write_updated_roster(result, output)
+    console.print(f"Written: {output}")
+    raise typer.Exit(1 if result.has_problems else 0)
 
 
 # --- init-site --------------------------------------------------------------------------------------------------
