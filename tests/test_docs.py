@@ -17,7 +17,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 sys.path.insert(0, str(ROOT / "scripts"))
 from finding_codes import finding_code_table  # noqa: E402
 
-COMMANDS = [command.name for command in app.registered_commands]
+COMMANDS = [command.name or command.callback.__name__.replace("_", "-") for command in app.registered_commands]
 
 
 def readme_blocks() -> list[str]:

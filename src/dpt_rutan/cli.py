@@ -175,7 +175,8 @@ def validate(
     problems = result.findings[result.findings["severity"] != "info"].head(limit)
     if not problems.empty:
         shown = problems.copy()
-        identifier = shown["field"].isin(["nik", "nkk"])
+        # A mismatch finding's value is a date or a sex, not the number itself.
+        identifier = shown["field"].isin(["nik", "nkk"]) & ~shown["code"].isin(["DOB_MISMATCH", "GENDER_MISMATCH"])
         shown.loc[identifier, "value"] = masked(shown.loc[identifier, "value"], show_nik)
         rows = Table("row", "column", "code", "value", "message", title=f"First {len(shown)} problems")
         for row in shown.itertuples(index=False):
