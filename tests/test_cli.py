@@ -108,9 +108,11 @@ def test_validate_report_names_rows_as_the_user_sees_them(tmp_path):
     out = tmp_path / "temuan.csv"
     result = run("validate", ROSTER, "-o", out)
     assert result.exit_code == 1
-    text = out.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("file,sheet,source_row")
-    assert "EXCEL_MANGLED" in text
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("source_row,sheet")
+    assert len(lines) == 1 + 150  # every data row, clean or not
+    assert lines[1].startswith("6,DATA WBP")  # the first data row is row 6 under the title block and header
+    assert any("EXCEL_MANGLED" in line for line in lines)
 
 
 def test_bad_map_option_is_a_usage_error():
@@ -144,3 +146,13 @@ def test_apply_nik_round_trip_through_the_cli(tmp_path):
     assert unchanged.exit_code == 0, unchanged.output
     assert "APPLIED" in unchanged.output
     assert updated.exists()
+
+
+def test_diff_of_two_snapshots_accounts_for_both_files(tmp_path):
+    out = tmp_path / "perubahan.json"
+    old = EXAMPLES / "roster_rutan_blora_2023-12-15.xlsx"
+    result = run("diff", old, ROSTER, "--kpu", KPU, "--site", SITE, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "143  Baris berkas lama" in result.output
+    assert "150  Baris berkas baru" in result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["provenance"]["inputs"][2]["name"] == KPU.name

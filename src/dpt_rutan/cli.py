@@ -17,8 +17,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, apply_nik, missing_nik, missing_nik_report, reconcile_report, report
+from . import __version__, apply_nik, diff_report, missing_nik, missing_nik_report, reconcile_report, report
 from .dapil import load_dapil
+from .diff import diff_files
 from .election import ElectionProfile, available_profiles, load_profile
 from .errors import ConfigError, DptRutanError
 from .mask import mask_nik_series
@@ -38,7 +39,8 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 console = Console()
-error_console = Console(stderr=True)
+# One line per error, however narrow the terminal: rich must not wrap it.
+error_console = Console(stderr=True, soft_wrap=True)
 state = {"debug": False}
 
 # Shared options, defined once.
@@ -196,9 +198,13 @@ def validate(
                 provenance=provenance,
             )
         elif kind == "csv":
-            report.write_csv(output, result.findings, inputs=[file])
+            report.write_csv(output, result.rows_with_findings(), inputs=[file])
         else:
-            payload = {"findings": result.findings.to_dict(orient="records"), "provenance": provenance.model_dump()}
+            payload = {
+                "rows": result.rows_with_findings().to_dict(orient="records"),
+                "findings": result.findings.to_dict(orient="records"),
+                "provenance": provenance.model_dump(),
+            }
             report.write_json(output, payload, inputs=[file])
         console.print(f"Written: {output}")
     raise typer.Exit(1 if result.error_count else 0)
@@ -448,6 +454,58 @@ def apply_nik_command(
     apply_nik.write_updated_roster(result, output)
     console.print(f"Written: {output}")
     raise typer.Exit(1 if result.has_problems else 0)
+
+
+# --- diff -------------------------------------------------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier roster (or KPU extract).")],
+    new: Annotated[Path, typer.Argument(help="The later roster (or KPU extract), any header layout.")],
+    kpu: Annotated[Path | None, typer.Option(help="The current KPU extract, to check each action against.")] = None,
+    site_file: SiteOption = None,
+    election: ElectionOption = None,
+    name: Annotated[str | None, typer.Option(help="Prison name (overrides the site file).")] = None,
+    district_code: Annotated[str | None, typer.Option(help="Kemendagri kecamatan code of the prison.")] = None,
+    tps: Annotated[list[int] | None, typer.Option(help="The prison's TPS number(s), e.g. --tps 901.")] = None,
+    old_sheet: Annotated[str | None, typer.Option(help="Sheet of the earlier file.")] = None,
+    new_sheet: Annotated[str | None, typer.Option(help="Sheet of the later file.")] = None,
+    mapping: MapOption = None,
+    output: OutputOption = None,
+    output_type: FormatOption = None,
+) -> None:
+    """What changed between two rosters (arrived, left, changed field by field) and what to do for the election."""
+    overrides = {"name": name, "district_code": district_code, "tps_numbers": tps or None}
+    site, profile = resolve_site_and_profile(site_file, election, overrides)
+    result = diff_files(
+        old,
+        new,
+        site=site,
+        profile=profile,
+        kpu_path=kpu,
+        old_sheet=old_sheet,
+        new_sheet=new_sheet,
+        mapping=parse_mapping(mapping),
+    )
+    console.print(diff_report.terminal_summary(result), markup=False, highlight=False)
+    if output is None:
+        return
+    inputs = [old, new, *([kpu] if kpu else [])]
+    sources = [(old, len(result.old.frame)), (new, len(result.new.frame))]
+    sources += [(kpu, len(result.kpu.frame))] if kpu and result.kpu is not None else []
+    provenance = report.Provenance.for_inputs(
+        sources, profile=result.profile.name, settings=result.settings.model_dump()
+    )
+    kind = output_format(output, output_type)
+    if kind == "csv":
+        report.write_csv(output, diff_report.machine_rows(result), inputs=inputs)
+    elif kind == "json":
+        report.write_json(output, diff_report.diff_json(result), inputs=inputs, provenance=provenance)
+    else:
+        report.write_workbook(output, diff_report.diff_sheets(result), inputs=inputs, provenance=provenance)
+    console.print(f"Written: {output}")
 
 
 # --- init-site --------------------------------------------------------------------------------------------------

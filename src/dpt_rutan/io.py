@@ -9,7 +9,8 @@ The header row is found, not assumed: prison rosters carry a title block above i
 IIB BLORA", a date line, merged cells), so the row among the first :data:`MAX_HEADER_SCAN` whose cells look most like
 known headers wins. Below it, blank rows, totals, repeated headers and the signature block are not data; each one is
 listed in ``SourceTable.skipped`` with a reason, so that every row of the file is accounted for. Row-level notes
-(skipped rows, ragged CSV rows, ignored header columns) come back as findings from :func:`read_findings`.
+(skipped rows, ragged CSV rows, rows split with another delimiter, ignored header columns, no data rows at all) come
+back as findings from :func:`read_findings`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ from .table import SourceTable
 
 MAX_HEADER_SCAN = 30
 """How many rows from the top of a sheet may hold the header row (title blocks are rarely longer)."""
+
+MAX_SAMPLE_CHARS = 1_000_000
+"""How much of a CSV text is searched for the header and its delimiter: a few hundred long lines."""
+
+MAX_CELL_CHARS = 32_767
+"""Excel's limit for one cell. A longer cell was not typed into a spreadsheet: the file is damaged (often an unclosed
+quote that joined the rows below it into one cell), and no report written from it could be opened in Excel."""
 
 EXTRA_COLUMN = "_extra"
 """Column of ``SourceTable.data`` holding, joined by the delimiter, the cells a ragged CSV row has past its headers."""
@@ -71,6 +79,20 @@ RAGGED_ROW = define_code(
     "Baris berisi sel lebih banyak daripada judul kolom; sel lebihnya ada di kolom _extra: periksa pemisah kolom.",
     "Row has more cells than there are headers; the extra cells are in the _extra column: check the delimiters.",
 )
+OTHER_DELIMITER = define_code(
+    "ROW_OTHER_DELIMITER",
+    "warning",
+    "Semua sel baris ini ada di sel pertama, dipisah pemisah lain (ditempel dari berkas lain?): dibaca dengan pemisah "
+    "itu; periksa barisnya.",
+    "All of this row's cells were in its first cell, split by another delimiter (pasted from another file?): read "
+    "with that delimiter; check the row.",
+)
+NO_DATA_ROWS = define_code(
+    "NO_DATA_ROWS",
+    "error",
+    "Tidak ada baris data di bawah judul kolom: apakah daftar tersaring waktu diekspor, atau lembarnya salah?",
+    "No data rows below the header: was the list filtered when it was exported, or is it the wrong sheet?",
+)
 HEADER_NOTE = define_code(
     "HEADER_NOTE",
     "info",
@@ -104,6 +126,7 @@ class ReadTable(SourceTable):
     """A :class:`SourceTable` plus what the header mapping had to say, for :func:`read_findings`."""
 
     header_notes: list[str] = field(default_factory=list)
+    row_notes: pd.DataFrame | None = None  # finding rows (source_row, field, code, value) met while reading rows
 
 
 @dataclass
@@ -123,6 +146,7 @@ class _Body:
     source_rows: np.ndarray
     numeric: Callable[[int], np.ndarray] | None = None  # column -> cell held a number (workbooks only)
     extra: np.ndarray | None = None
+    split_with: np.ndarray | None = None  # per row: the other delimiter its one cell was split with, else ""
 
 
 def read_table(
@@ -170,6 +194,8 @@ def read_findings(table: SourceTable) -> pd.DataFrame:
         _finding_rows(skipped["source_row"], skipped["code"], skipped["text"]) if "code" in skipped.columns else None,
         _ragged_rows(table.data),
         _finding_rows(table.header_row, HEADER_NOTE.code, getattr(table, "header_notes", [])),
+        getattr(table, "row_notes", None),
+        _finding_rows([table.header_row], NO_DATA_ROWS.code, ["0"]) if table.data.empty else None,
     ]
     parts = [part for part in parts if part is not None and len(part)]
     if not parts:
@@ -375,7 +401,7 @@ def column_letter(index: int) -> str:
 def _text_grid(path: Path) -> _Grid:
     raw = path.read_bytes()
     text, codec, bom_length = _decode(raw, Location(str(path)))
-    sample = text[: _offset_after_lines(text, 4 * MAX_HEADER_SCAN)]
+    sample = text[: _offset_after_lines(text[:MAX_SAMPLE_CHARS], 4 * MAX_HEADER_SCAN)]
     delimiter = _choose_delimiter(sample)
     records = _first_records(sample, delimiter)
     # Where the rows below each candidate header start, in bytes, so that pandas parses the raw file from there.
@@ -383,7 +409,8 @@ def _text_grid(path: Path) -> _Grid:
 
     def body_after(last_header: int, width: int) -> _Body:
         first_line = records[last_header][1] + 1
-        return _csv_body(path, raw[starts[last_header] :], codec, delimiter, width, first_line)
+        body = _csv_body(path, raw[starts[last_header] :], codec, delimiter, width, first_line)
+        return _split_rows_in_one_cell(body, delimiter)
 
     top = [[cell.strip(_WHITESPACE) for cell in record] for record, _ in records]
     return _Grid(top=top, body_after=body_after, labels=lambda index: str(index + 1))
@@ -403,18 +430,32 @@ def _decode(raw: bytes, location: Location) -> tuple[str, str, int]:
                 raise UnusableInputError(
                     location, f"the text is not valid {codec} ({error.reason})", "Save it again as CSV UTF-8"
                 ) from None
-    if b"\x00" in raw[:4096]:
-        raise UnusableInputError(
-            location,
-            "binary content: not a workbook, nor text in a known encoding (UTF-16 without a BOM?)",
-            "Save it as .xlsx or as CSV UTF-8",
-        )
+    first_nul = raw.find(b"\x00")
+    if first_nul >= 0:
+        raise _nul_error(raw, first_nul, location)
     for codec in ("utf-8", "cp1252"):
         try:
             return raw.decode(codec), codec, 0
         except UnicodeDecodeError:
             continue
     return raw.decode("latin-1"), "latin-1", 0
+
+
+def _nul_error(raw: bytes, first_nul: int, location: Location) -> UnusableInputError:
+    """NUL bytes throughout are binary or UTF-16 without a BOM; a few are damage, shown on their line."""
+    head = raw[:4096]
+    if head.count(b"\x00") * 4 > len(head):
+        return UnusableInputError(
+            location,
+            "binary content: not a workbook, nor text in a known encoding (UTF-16 without a BOM?)",
+            "Save it as .xlsx or as CSV UTF-8",
+        )
+    line = raw.count(b"\n", 0, first_nul) + 1
+    return UnusableInputError(
+        Location(location.file, row=line),
+        "NUL bytes (character 0) in the text, the first on this row: a damaged export",
+        "Open it in Excel or LibreOffice and save it again as CSV UTF-8",
+    )
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -520,6 +561,38 @@ def _ragged_csv_body(path: Path, text: str, delimiter: str, width: int, first_li
     return _Body(cells=cells, source_rows=np.array(source_rows, dtype="int64"), extra=extra)
 
 
+def _split_rows_in_one_cell(body: _Body, delimiter: str) -> _Body:
+    """Rows pasted in from a file with another delimiter arrive whole in their first cell: split them with it.
+
+    Only a row whose first cell splits into at least as many cells as there are headers is split, so that a lone
+    note with a comma in it ("Blora, 15 Januari 2024") stays as it is.
+    """
+    width = len(body.cells)
+    if width < 3:
+        return body
+    others = [d for d in _DELIMITERS if d != delimiter]
+    has_other = re.compile(f"[{re.escape(''.join(others))}]").search
+    first = body.cells[0]
+    split_with = np.full(len(first), "", dtype=object)
+    for i in [i for i, cell in enumerate(first) if has_other(cell)]:
+        cell = first[i]
+        if any(column[i] for column in body.cells[1:]):
+            continue
+        other = max(others, key=cell.count)
+        record = next(csv.reader([cell], delimiter=other))
+        if len(record) < width:
+            continue
+        for column, value in zip(body.cells, record, strict=False):
+            column[i] = value.strip(_WHITESPACE)
+        if len(record) > width:
+            body.extra = body.extra if body.extra is not None else np.full(len(split_with), "", dtype=object)
+            body.extra[i] = delimiter.join(record[width:])
+        split_with[i] = other
+    if (split_with != "").any():
+        body.split_with = split_with
+    return body
+
+
 def _object_array(texts: list[str]) -> np.ndarray:
     array = np.empty(len(texts), dtype=object)
     array[:] = texts
@@ -555,6 +628,7 @@ def _table_from_grid(
     if missing:
         raise hdr.missing_field_error(missing, mapping, location)
     body = grid.body_after(last_header, len(header_cells))
+    _check_cell_lengths(path, sheet, body, mapping, labels)
     reasons = _skip_reasons(body.cells, grid.top[index], mapping, header_width=sum(1 for c in header_cells if c))
     keep = reasons == ""
     return ReadTable(
@@ -567,7 +641,32 @@ def _table_from_grid(
         unmapped_headers=mapping.unmapped,
         skipped=_skipped_frame(body, reasons, ~keep),
         header_notes=mapping.notes,
+        row_notes=_split_row_notes(body),
     )
+
+
+def _split_row_notes(body: _Body) -> pd.DataFrame | None:
+    if body.split_with is None:
+        return None
+    split = body.split_with != ""
+    return _finding_rows(body.source_rows[split], OTHER_DELIMITER.code, [repr(d) for d in body.split_with[split]])
+
+
+def _check_cell_lengths(
+    path: Path, sheet: str | None, body: _Body, mapping: hdr.HeaderMapping, labels: list[str]
+) -> None:
+    """Refuse a cell no spreadsheet can hold, naming where it is, before any later stage chokes on it."""
+    for column in mapping.fields.values():
+        cells = body.cells[column.index]
+        lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+            row = int(body.source_rows[lengths.argmax()])
+            raise UnusableInputError(
+                Location(str(path), sheet, row, f"{labels[column.index]} ({column.header})"),
+                f"a cell of {lengths.max():,} characters, more than a spreadsheet cell holds ({MAX_CELL_CHARS:,}); "
+                'an unclosed quote (") may have joined the rows below it into this cell',
+                "Correct that cell in the file and save it again",
+            )
 
 
 def _data_frame(body: _Body, mapping: hdr.HeaderMapping, keep: np.ndarray) -> pd.DataFrame:

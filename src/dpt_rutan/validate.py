@@ -39,7 +39,8 @@ class Validation:
         for field in (Field.REG_NO, Field.NAME, Field.NIK, Field.NKK):
             if field in frame.columns:
                 rows[field.value] = frame[field]
-        rows["findings"] = frame["source_row"].map(per_row).fillna("")
+        codes_of = per_row.to_dict()
+        rows["findings"] = [codes_of.get(row, "") for row in frame["source_row"]]
         return rows.reset_index(drop=True)
 
 
@@ -51,7 +52,7 @@ def validate_file(
     mapping: dict[str, str] | None = None,
 ) -> Validation:
     table = io.read_table(path, sheet=sheet, mapping=mapping, required=(Field.NAME,))
-    people = prepare_people(table, reference_date=reference_date)
+    people = prepare_people(table, reference_date=reference_date, require_rows=False)
     parts = [people.findings]
     if Field.NKK in people.frame.columns:
         nkk_rows = nik.nkk_findings(people.frame, field=Field.NKK).findings
