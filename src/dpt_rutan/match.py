@@ -79,88 +79,144 @@ MATCH_COLUMNS = [
 
 # --- blocking -------------------------------------------------------------------------------------------------
 
+# The place value of each of a NIK's 16 digits: a NIK as an int64 key joins far faster than as text.
+_PLACES = 10 ** np.arange(15, -1, -1, dtype=np.int64)
+_MASK_CODE = ord("*")
+
+
+def _join_keys(lk: pd.DataFrame, rk: pd.DataFrame, on: str | list[str]) -> pd.DataFrame:
+    """Inner join of ``left_row`` and ``right_row`` frames on their key column(s).
+
+    The right side is usually the big extract: it is cut down to the keys the left side has before the join.
+    """
+    first = on if isinstance(on, str) else on[0]
+    return lk.merge(rk[rk[first].isin(lk[first])], on=on)[["left_row", "right_row"]]
+
+
+def _present(key: pd.Series) -> pd.Series:
+    present = key.notna()
+    return present if pd.api.types.is_numeric_dtype(key) else present & (key != "")
+
 
 def _join_on(left: pd.DataFrame, right: pd.DataFrame, left_key: pd.Series, right_key: pd.Series) -> pd.DataFrame:
     lk = pd.DataFrame({"left_row": left["source_row"].to_numpy(), "key": left_key.to_numpy()})
     rk = pd.DataFrame({"right_row": right["source_row"].to_numpy(), "key": right_key.to_numpy()})
-    lk = lk[lk["key"].notna() & (lk["key"] != "")]
-    rk = rk[rk["key"].notna() & (rk["key"] != "")]
-    return lk.merge(rk, on="key")[["left_row", "right_row"]]
+    return _join_keys(lk[_present(lk["key"])], rk[_present(rk["key"])], "key")
 
 
 def _usable_nik(frame: pd.DataFrame) -> pd.Series:
     return frame["nik_clean"].where(frame["nik_usable"], "")
 
 
-def _nik_digits_slice(frame: pd.DataFrame, *spans: tuple[int, int]) -> pd.Series:
-    """Part of a full 16-digit NIK (usable or not: a mangled NIK still has its neighbours), for one-edit blocking."""
-    nik = frame["nik_clean"].where(frame["nik_clean"].str.fullmatch(r"\d{16}", na=False), "")
-    parts = [nik.str.slice(start, stop) for start, stop in spans]
-    key = parts[0]
-    for part in parts[1:]:
-        key = key + "|" + part
-    return key.where(nik != "", "")
+def _full_niks(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``source_row`` and an (n, 16) digit array of the rows whose NIK is 16 digits, usable or not: a mangled NIK
+    still has its neighbours."""
+    niks = frame["nik_clean"].fillna("").to_numpy(dtype=object)
+    sixteen = np.flatnonzero(np.fromiter(map(len, niks), dtype=np.int64, count=len(niks)) == 16)
+    # One join and encode is much faster than a regex or numpy's conversion to fixed-width strings; outside Latin-1
+    # becomes "?", which is not a digit.
+    codes = np.frombuffer("".join(niks[sixteen]).encode("latin-1", errors="replace"), dtype=np.uint8)
+    digits = codes.reshape(-1, 16).astype(np.int64) - ord("0")
+    full = ((digits >= 0) & (digits <= 9)).all(axis=1)
+    return frame["source_row"].to_numpy()[sixteen[full]], digits[full]
 
 
-def _dob_key(frame: pd.DataFrame, swapped: bool = False) -> pd.Series:
-    dob = frame["birth_date"]
-    if swapped:
-        valid = dob.notna() & (dob.dt.day <= 12) & (dob.dt.day != dob.dt.month)
-        key = dob.dt.strftime("%Y") + "-" + dob.dt.strftime("%d") + "-" + dob.dt.strftime("%m")
-        return key.where(valid, "")
-    return dob.dt.strftime("%Y-%m-%d").fillna("")
+def _one_edit_variants(digits: np.ndarray) -> np.ndarray:
+    """Every NIK one digit off or with two adjacent digits swapped, the NIK itself included, as int64: (n, 175)."""
+    value = digits @ _PLACES
+    substituted = value[:, None, None] + (np.arange(10)[None, None, :] - digits[:, :, None]) * _PLACES[None, :, None]
+    step = digits[:, 1:] - digits[:, :-1]
+    swapped = value[:, None] + step * _PLACES[None, :-1] - step * _PLACES[None, 1:]
+    return np.concatenate([substituted.reshape(len(digits), 160), swapped], axis=1)
 
 
-def _masked_candidates(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
-    """Pairs where one side's NIK hides digits and the visible digits of both agree, blocked by the visible prefix."""
+def _nik_neighbour_candidates(left_niks: tuple, right_niks: tuple) -> pd.DataFrame:
+    """Pairs of 16-digit NIKs at most one digit off or one adjacent swap apart: the typos of a NIK typed by hand.
+
+    The left side (the roster) is small: its variants are joined to the right side's NIKs exactly, so that a common
+    kecamatan and birth date (thousands of NIKs share their first eight digits) never makes a large block. Joining
+    on slices of the NIK instead found ~1,400 pairs per roster row in a regency's extract, nearly all of them more
+    than one edit apart: strangers whose NIK level is "different" or "missing".
+    """
+    (left_rows, left_digits), (right_rows, right_digits) = left_niks, right_niks
+    variants = _one_edit_variants(left_digits)
+    lk = pd.DataFrame({"left_row": np.repeat(left_rows, variants.shape[1]), "key": variants.ravel()})
+    rk = pd.DataFrame({"right_row": right_rows, "key": right_digits @ _PLACES})
+    return _join_keys(lk.drop_duplicates(), rk, "key")
+
+
+def _masked_keys(patterns: pd.Series) -> pd.DataFrame:
+    """Masked patterns that can agree with a NIK: 16 characters, the first two (the province) shown, every shown
+    character a digit; with the positions they hide as a ``shape`` and their shown digits as an int64 ``key``."""
+    patterns = patterns[patterns.str.fullmatch(r"[0-9]{2}[0-9*]{14}", na=False)]
+    codes = np.array([[ord(c) for c in p] for p in patterns], dtype=np.int64).reshape(-1, 16)
+    hidden = codes == _MASK_CODE
+    digits = np.where(hidden, 0, codes - ord("0"))
+    return pd.DataFrame({"shape": [row.tobytes() for row in hidden], "key": digits @ _PLACES}, index=patterns.index)
+
+
+def _masked_candidates(left: pd.DataFrame, right: pd.DataFrame, left_niks: tuple, right_niks: tuple) -> pd.DataFrame:
+    """Pairs where one side's NIK hides digits and the digits it shows agree with the other side's 16-digit NIK.
+
+    Blocked exactly, one mask shape at a time (a published list uses one or a few): the full NIKs' digits at the
+    shown positions against the shown digits.
+    """
     pairs = []
-    for masked_side, full_side, masked_name, full_name in (
-        (right, left, "right_row", "left_row"),
-        (left, right, "left_row", "right_row"),
+    for masked_side, (full_rows, full_digits), masked_name, full_name in (
+        (right, left_niks, "right_row", "left_row"),
+        (left, right_niks, "left_row", "right_row"),
     ):
-        masked = masked_side[masked_side["nik_masked_pattern"] != ""]
-        if masked.empty:
-            continue
-        full = full_side[full_side["nik_clean"].str.fullmatch(r"\d{16}", na=False)]
-        prefix_len = int(masked["nik_masked_pattern"].str.find("*").clip(lower=0).min())
-        prefix_len = max(prefix_len, 2)
-        candidates = _join_on(
-            full.assign(source_row=full["source_row"]),
-            masked,
-            full["nik_clean"].str.slice(0, prefix_len),
-            masked["nik_masked_pattern"].str.slice(0, prefix_len),
-        ).rename(columns={"left_row": full_name, "right_row": masked_name})
-        if candidates.empty:
-            continue
-        nik_full = candidates[full_name].map(full.set_index("source_row")["nik_clean"])
-        pattern = candidates[masked_name].map(masked.set_index("source_row")["nik_masked_pattern"])
-        agree = [_visible_digits_agree(p, n) for p, n in zip(pattern, nik_full, strict=True)]
-        pairs.append(candidates[np.array(agree, dtype=bool)][["left_row", "right_row"]])
+        keys = _masked_keys(masked_side["nik_masked_pattern"])
+        keys["row"] = masked_side.loc[keys.index, "source_row"].to_numpy()
+        for shape, group in keys.groupby("shape", sort=False):
+            shown = ~np.frombuffer(shape, dtype=bool)
+            full_key = (full_digits * shown) @ _PLACES
+            mk = pd.DataFrame({"left_row": group["row"].to_numpy(), "key": group["key"].to_numpy()})
+            fk = pd.DataFrame({"right_row": full_rows, "key": full_key})
+            found = _join_keys(mk, fk, "key").rename(columns={"left_row": masked_name, "right_row": full_name})
+            pairs.append(found[["left_row", "right_row"]])
     return pd.concat(pairs) if pairs else pd.DataFrame({"left_row": [], "right_row": []})
 
 
-def _visible_digits_agree(pattern: str, nik: str) -> bool:
-    return len(pattern) == 16 and all(p == "*" or p == d for p, d in zip(pattern, nik, strict=True))
+def _birth_days(frame: pd.DataFrame) -> pd.Series:
+    """The birth date as days since 1970 (time of day dropped), <NA> when unknown: a cheap join key."""
+    days = frame["birth_date"].to_numpy().astype("datetime64[D]")
+    return pd.Series(days.view(np.int64), dtype="Int64").mask(np.isnat(days))
+
+
+def _swapped_birth_days(frame: pd.DataFrame) -> pd.Series:
+    """The birth date with day and month swapped, where that is another valid date."""
+    dob = frame["birth_date"]
+    valid = (dob.notna() & (dob.dt.day <= 12) & (dob.dt.day != dob.dt.month)).to_numpy()
+    days = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[D]")
+    if valid.any():
+        parts = {"year": dob.dt.year, "month": dob.dt.day, "day": dob.dt.month}
+        swapped = pd.to_datetime(pd.DataFrame({key: part[valid].astype("int64") for key, part in parts.items()}))
+        days[valid] = swapped.to_numpy().astype("datetime64[D]")
+    return pd.Series(days.view(np.int64), dtype="Int64").mask(np.isnat(days))
+
+
+def _name_year_candidates(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """Same name key and birth year (both may be empty, as in the key ``name_key|year`` this replaces)."""
+
+    def keys(frame: pd.DataFrame, row: str) -> pd.DataFrame:
+        year = frame["birth_date"].dt.year.fillna(-1).astype("int64")
+        return pd.DataFrame({row: frame["source_row"].to_numpy(), "name_key": frame["name_key"], "year": year})
+
+    return _join_keys(keys(left, "left_row"), keys(right, "right_row"), ["name_key", "year"])
 
 
 def candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
     """Union of the blocking rules: every pair that could be the same person, without comparing all against all."""
+    left_niks, right_niks = _full_niks(left), _full_niks(right)
     rules = [
         _join_on(left, right, _usable_nik(left), _usable_nik(right)),
-        # A NIK one digit off or with two adjacent digits swapped keeps one of these three parts intact.
-        _join_on(left, right, _nik_digits_slice(left, (0, 8)), _nik_digits_slice(right, (0, 8))),
-        _join_on(left, right, _nik_digits_slice(left, (8, 16)), _nik_digits_slice(right, (8, 16))),
-        _join_on(left, right, _nik_digits_slice(left, (0, 6), (10, 16)), _nik_digits_slice(right, (0, 6), (10, 16))),
-        _masked_candidates(left, right),
-        _join_on(left, right, _dob_key(left), _dob_key(right)),
-        _join_on(left, right, _dob_key(left, swapped=True), _dob_key(right)),
+        _nik_neighbour_candidates(left_niks, right_niks),
+        _masked_candidates(left, right, left_niks, right_niks),
+        _join_on(left, right, _birth_days(left), _birth_days(right)),
+        _join_on(left, right, _swapped_birth_days(left), _birth_days(right)),
         # Same name key and birth year catches birth dates off by a digit in the day or month.
-        _join_on(
-            left,
-            right,
-            left["name_key"] + "|" + left["birth_date"].dt.strftime("%Y").fillna(""),
-            right["name_key"] + "|" + right["birth_date"].dt.strftime("%Y").fillna(""),
-        ),
+        _name_year_candidates(left, right),
     ]
     pairs = pd.concat(rules, ignore_index=True).drop_duplicates()
     return pairs.astype({"left_row": "int64", "right_row": "int64"}).reset_index(drop=True)
@@ -169,62 +225,111 @@ def candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
 # --- comparison levels ----------------------------------------------------------------------------------------
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """One digit wrong, or two adjacent digits swapped: the typos of numbers typed by hand (NIKs, dates)."""
-    if len(a) != len(b) or not a or a == b:
-        return False
-    diff = [i for i in range(len(a)) if a[i] != b[i]]
-    if len(diff) == 1:
-        return True
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+def _code_points(texts: np.ndarray, width: int) -> np.ndarray:
+    """Strings all ``width`` long as an (n, width) array of their characters, to compare position by position."""
+    return np.asarray(texts, dtype=f"<U{width}").view(np.uint32).reshape(len(texts), width)
+
+
+def _lengths(texts: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+
+
+def _one_edit_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One digit wrong, or two adjacent digits swapped: the typos of numbers typed by hand (NIKs, dates).
+
+    Row by row over two equal-shaped arrays of characters or digits.
+    """
+    differs = a != b
+    count = differs.sum(axis=1)
+    rows = np.arange(len(a))
+    first = differs.argmax(axis=1)
+    second = np.minimum(first + 1, a.shape[1] - 1)
+    swapped = (
+        (count == 2) & differs[rows, second] & (a[rows, first] == b[rows, second]) & (a[rows, second] == b[rows, first])
+    )
+    return (count == 1) | swapped
+
+
+def _one_edit_apart(a: np.ndarray, b: np.ndarray, width: int, where: np.ndarray) -> np.ndarray:
+    """:func:`_one_edit_rows` on the strings at ``where``, all ``width`` long; False elsewhere."""
+    found = np.zeros(len(a), dtype=bool)
+    found[where] = _one_edit_rows(_code_points(a[where], width), _code_points(b[where], width))
+    return found
+
+
+def _masked_agree(patterns: np.ndarray, niks: np.ndarray, nik_is_16: np.ndarray) -> np.ndarray:
+    """The pattern has 16 characters and every one not hidden (``*``) equals the NIK's digit there."""
+    where = (patterns != "") & nik_is_16 & (_lengths(patterns) == 16)
+    found = np.zeros(len(patterns), dtype=bool)
+    shown, digits = _code_points(patterns[where], 16), _code_points(niks[where], 16)
+    found[where] = ((shown == _MASK_CODE) | (shown == digits)).all(axis=1)
+    return found
+
+
+def _nik_levels(left_nik, left_usable, left_mask, right_nik, right_usable, right_mask) -> np.ndarray:
+    """:func:`nik_level` over aligned arrays (NIKs and masks as object arrays of str, usable as bool)."""
+    left_16, right_16 = _lengths(left_nik) == 16, _lengths(right_nik) == 16
+    exact = left_usable & right_usable & (left_nik == right_nik)
+    masked = _masked_agree(left_mask, right_nik, right_16) | _masked_agree(right_mask, left_nik, left_16)
+    one_edit = (left_usable | right_usable) & _one_edit_apart(left_nik, right_nik, 16, left_16 & right_16)
+    return np.select(
+        [exact, masked, one_edit, left_usable & right_usable],
+        ["exact", "masked_agree", "one_edit", "different"],
+        "missing",
+    ).astype(object)
 
 
 def nik_level(left_nik: str, left_usable: bool, left_mask: str, right_nik: str, right_usable: bool, right_mask: str):
-    if left_usable and right_usable and left_nik == right_nik:
-        return "exact"
-    if left_mask and len(right_nik) == 16 and _visible_digits_agree(left_mask, right_nik):
-        return "masked_agree"
-    if right_mask and len(left_nik) == 16 and _visible_digits_agree(right_mask, left_nik):
-        return "masked_agree"
-    if len(left_nik) == 16 and _one_edit(left_nik, right_nik) and (left_usable or right_usable):
-        return "one_edit"
-    if left_usable and right_usable:
-        return "different"
-    return "missing"
+    texts = [np.array([text], dtype=object) for text in (left_nik, left_mask, right_nik, right_mask)]
+    usable = [np.array([flag], dtype=bool) for flag in (left_usable, right_usable)]
+    return str(_nik_levels(texts[0], usable[0], texts[1], texts[2], usable[1], texts[3])[0])
 
 
-def _date_digits(value: pd.Timestamp) -> str:
-    return value.strftime("%d%m%Y")
+def _date_digits(dates: pd.DatetimeIndex) -> np.ndarray:
+    """The dates as their digits ddmmyyyy, an (n, 8) array; 0 where unknown."""
+    parts = [np.nan_to_num(np.asarray(part, dtype=float)).astype(np.int64) for part in (dates.day, dates.month)]
+    year = np.nan_to_num(np.asarray(dates.year, dtype=float)).astype(np.int64)
+    day, month = parts
+    return np.stack(
+        [day // 10, day % 10, month // 10, month % 10, year // 1000 % 10, year // 100 % 10, year // 10 % 10, year % 10],
+        axis=1,
+    )
+
+
+def _dob_levels(left: pd.DatetimeIndex, right: pd.DatetimeIndex) -> np.ndarray:
+    """:func:`dob_level` over aligned dates."""
+    missing = np.asarray(left.isna() | right.isna())
+    exact = np.asarray(left == right)
+    swapped = np.asarray((left.year == right.year) & (left.day == right.month) & (left.month == right.day))
+    one_edit = _one_edit_rows(_date_digits(left), _date_digits(right))
+    return np.select([missing, exact, swapped | one_edit], ["missing", "exact", "partial"], "different").astype(object)
 
 
 def dob_level(left: pd.Timestamp, right: pd.Timestamp) -> str:
-    if pd.isna(left) or pd.isna(right):
-        return "missing"
-    if left == right:
-        return "exact"
-    if left.year == right.year and left.day == right.month and left.month == right.day:
-        return "partial"
-    if _one_edit(_date_digits(left), _date_digits(right)):
-        return "partial"
-    return "different"
+    return str(_dob_levels(pd.DatetimeIndex([left]), pd.DatetimeIndex([right]))[0])
+
+
+def _name_levels(similarity: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    similarity = np.asarray(similarity, dtype=float)
+    return np.select(
+        [
+            np.isnan(similarity),
+            similarity >= 1.0,
+            similarity >= settings.name_close_at,
+            similarity >= settings.name_similar_at,
+        ],
+        ["missing", "exact", "close", "similar"],
+        "different",
+    ).astype(object)
 
 
 def name_level(similarity: float | None, settings: MatchSettings) -> str:
-    if similarity is None or np.isnan(similarity):
-        return "missing"
-    if similarity >= 1.0:
-        return "exact"
-    if similarity >= settings.name_close_at:
-        return "close"
-    if similarity >= settings.name_similar_at:
-        return "similar"
-    return "different"
+    return str(_name_levels(np.array([np.nan if similarity is None else similarity]), settings)[0])
 
 
-def _sex_level(left: str, right: str) -> str:
-    if not left or not right:
-        return "missing"
-    return "exact" if left == right else "different"
+def _sex_levels(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    missing = (left == "") | (right == "")
+    return np.select([missing, left == right], ["missing", "exact"], "different").astype(object)
 
 
 def _weight_table(weights: LevelWeights) -> dict[str, dict[str, float]]:
@@ -253,47 +358,76 @@ def _weight_table(weights: LevelWeights) -> dict[str, dict[str, float]]:
     }
 
 
+def _level_weights(levels: pd.Series, table: dict[str, float]) -> np.ndarray:
+    """The weight of each pair's level, looked up once per distinct level (Series.map on strings is slow)."""
+    codes, uniques = pd.factorize(levels)
+    return np.array([table.get(level, 0.0) for level in uniques], dtype=float)[codes]
+
+
+def _similarities(left: pd.Series, right: pd.Series) -> np.ndarray:
+    """:func:`names.name_similarities` once per distinct pair of names, found by integer codes (cheaper than
+    factorizing the pairs of strings)."""
+    left_codes, left_names = pd.factorize(left.fillna("").to_numpy(dtype=object))
+    right_codes, right_names = pd.factorize(right.fillna("").to_numpy(dtype=object))
+    width = max(len(right_names), 1)
+    pair_codes, distinct = pd.factorize(left_codes.astype(np.int64) * width + right_codes)
+    scores = names.name_similarities(pd.Series(left_names[distinct // width]), pd.Series(right_names[distinct % width]))
+    return scores.to_numpy()[pair_codes]
+
+
+def _rows_of(frame: pd.DataFrame, source_rows: pd.Series) -> pd.DataFrame:
+    """The rows of ``frame`` with these ``source_row`` values, in that order (a KeyError for one it lacks)."""
+    positions = pd.Index(frame["source_row"]).get_indexer(source_rows)
+    if (positions < 0).any():
+        raise KeyError(f"source_row {source_rows[positions < 0].iloc[0]} not found")
+    return frame.iloc[positions].reset_index(drop=True)
+
+
+def _text_array(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return frame[column].to_numpy(dtype=object)
+
+
 def compare_pairs(
     pairs: pd.DataFrame, left: pd.DataFrame, right: pd.DataFrame, settings: MatchSettings
 ) -> pd.DataFrame:
     """Comparison levels and score of every candidate pair."""
     if pairs.empty:
         return pd.DataFrame({column: [] for column in PAIR_COLUMNS})
-    lrows = left.set_index("source_row").loc[pairs["left_row"]].reset_index(drop=True)
-    rrows = right.set_index("source_row").loc[pairs["right_row"]].reset_index(drop=True)
-    similarity = names.name_similarities(lrows["name_norm"], rrows["name_norm"])
+    lrows, rrows = _rows_of(left, pairs["left_row"]), _rows_of(right, pairs["right_row"])
+    similarity = _similarities(lrows["name_norm"], rrows["name_norm"])
+    nik = _nik_levels(
+        *(
+            _text_array(lrows, "nik_clean"),
+            lrows["nik_usable"].to_numpy(dtype=bool),
+            _text_array(lrows, "nik_masked_pattern"),
+        ),
+        *(
+            _text_array(rrows, "nik_clean"),
+            rrows["nik_usable"].to_numpy(dtype=bool),
+            _text_array(rrows, "nik_masked_pattern"),
+        ),
+    )
+    dob = _dob_levels(pd.DatetimeIndex(lrows["birth_date"]), pd.DatetimeIndex(rrows["birth_date"]))
+    # Neighbouring people have neighbouring NIKs (same district, birth dates a day or a year apart, serial 0001):
+    # a NIK one digit off is a typo only when the birth dates agree.
+    nik[(nik == "one_edit") & ~np.isin(dob, ["exact", "missing"])] = "different"
     compared = pd.DataFrame(
         {
             "left_row": pairs["left_row"].to_numpy(),
             "right_row": pairs["right_row"].to_numpy(),
-            "nik_level": [
-                nik_level(*values)
-                for values in zip(
-                    lrows["nik_clean"],
-                    lrows["nik_usable"].astype(bool),
-                    lrows["nik_masked_pattern"],
-                    rrows["nik_clean"],
-                    rrows["nik_usable"].astype(bool),
-                    rrows["nik_masked_pattern"],
-                    strict=True,
-                )
-            ],
-            "name_level": [name_level(value, settings) for value in similarity],
-            "dob_level": [dob_level(a, b) for a, b in zip(lrows["birth_date"], rrows["birth_date"], strict=True)],
-            "sex_level": [_sex_level(a, b) for a, b in zip(lrows["sex"], rrows["sex"], strict=True)],
+            "nik_level": nik,
+            "name_level": _name_levels(similarity, settings),
+            "dob_level": dob,
+            "sex_level": _sex_levels(_text_array(lrows, "sex"), _text_array(rrows, "sex")),
             "mother_level": "missing",
-            "name_similarity": similarity.to_numpy(),
+            "name_similarity": similarity,
         }
     )
-    # Neighbouring people have neighbouring NIKs (same district, birth dates a day or a year apart, serial 0001):
-    # a NIK one digit off is a typo only when the birth dates agree.
-    typo_possible = compared["dob_level"].isin(["exact", "missing"])
-    compared.loc[(compared["nik_level"] == "one_edit") & ~typo_possible, "nik_level"] = "different"
     if "mother_norm" in left.columns and "mother_norm" in right.columns:
-        mother = names.name_similarities(lrows["mother_norm"], rrows["mother_norm"])
-        compared["mother_level"] = [name_level(value, settings) for value in mother]
-    weights = _weight_table(settings.weights)
-    compared["score"] = sum(compared[f"{field}_level"].map(table).fillna(0.0) for field, table in weights.items())
+        compared["mother_level"] = _name_levels(_similarities(lrows["mother_norm"], rrows["mother_norm"]), settings)
+    compared["score"] = sum(
+        _level_weights(compared[f"{field}_level"], table) for field, table in _weight_table(settings.weights).items()
+    )
     return compared[PAIR_COLUMNS]
 
 

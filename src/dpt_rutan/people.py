@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from . import io, names, nik, regions, values
-from .errors import make_findings
+from .errors import UnusableInputError, make_findings
 from .fields import Field
 from .table import SourceTable
 
@@ -32,7 +33,33 @@ def _text(frame: pd.DataFrame, field: str) -> pd.Series:
     return pd.Series("", index=frame.index, dtype=object)
 
 
+_HOME_INPUTS = (Field.PROVINCE, Field.REGENCY, Field.DISTRICT)
+
+
 def _home_region(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`_home_region_of` once per distinct combination of the columns it reads, spread back over the rows.
+
+    An extract of a million voters holds a few hundred combinations; working on each row costs seconds.
+    """
+    inputs = pd.DataFrame(
+        {
+            **{field: _text(frame, field).to_numpy() for field in _HOME_INPUTS if field in frame.columns},
+            "nik_regency": frame["nik_regency"].to_numpy(),
+            "nik_district": frame["nik_district"].to_numpy(),
+        }
+    )
+    combination, combinations = np.zeros(len(inputs), dtype=np.int64), 1
+    for column in inputs.columns:
+        codes, uniques = pd.factorize(inputs[column], use_na_sentinel=False)
+        combination, distinct = pd.factorize(combination * len(uniques) + codes)
+        combinations = len(distinct)
+    first_rows = np.full(combinations, len(inputs), dtype=np.int64)
+    np.minimum.at(first_rows, combination, np.arange(len(inputs)))
+    found = _home_region_of(inputs.iloc[first_rows].reset_index(drop=True))
+    return found.iloc[combination].set_axis(frame.index)
+
+
+def _home_region_of(frame: pd.DataFrame) -> pd.DataFrame:
     """Where the person lives: the roster's address when it names a regency, else where the NIK was issued.
 
     The NIK's region is where it was first issued and never changes (facts.md, "NIK"), so the address is the better
@@ -56,7 +83,15 @@ def _home_region(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def prepare_people(table: SourceTable, *, reference_date: date) -> People:
+def prepare_people(table: SourceTable, *, reference_date: date, require_rows: bool = True) -> People:
+    """Type, check and key every row; a table with no data rows is unusable unless ``require_rows`` is False
+    (``validate`` reports it as a finding instead)."""
+    if require_rows and table.data.empty:
+        raise UnusableInputError(
+            table.location(table.header_row),
+            "no data rows below the header",
+            "Export the list again without a filter, or choose the right sheet with --sheet.",
+        )
     typed, value_findings = values.type_table(table, reference_date=reference_date)
     if Field.NIK not in typed.columns:
         typed[Field.NIK] = ""
