@@ -236,15 +236,16 @@ def reconcile(
     """Match the roster to the KPU extract (and Dukcapil) and decide one status per inmate."""
     overrides = {"name": name, "district_code": district_code, "village": village, "tps_numbers": tps or None}
     site, profile = resolve_site_and_profile(site_file, election, overrides)
-    result = run_reconcile(
-        roster,
-        kpu,
-        site=site,
-        profile=profile,
-        dukcapil_path=dukcapil,
-        roster_sheet=sheet,
-        mapping=parse_mapping(mapping),
-    )
+    with console.status("Reading and matching the roster, the KPU extract and Dukcapil…"):
+        result = run_reconcile(
+            roster,
+            kpu,
+            site=site,
+            profile=profile,
+            dukcapil_path=dukcapil,
+            roster_sheet=sheet,
+            mapping=parse_mapping(mapping),
+        )
     render_reconcile(result, show_nik)
     if output is not None:
         write_reconcile(
@@ -406,15 +407,16 @@ def missing_nik_command(
 ) -> None:
     """List inmates who need Dukcapil (no usable NIK), with candidate NIKs; exit 1 when anyone is listed."""
     site, profile = resolve_site_and_profile(site_file, election, {"name": name, "district_code": district_code})
-    result = missing_nik.find_missing_nik(
-        roster,
-        site=site,
-        profile=profile,
-        dukcapil_path=dukcapil,
-        kpu_path=kpu,
-        sheet=sheet,
-        mapping=parse_mapping(mapping),
-    )
+    with console.status("Checking NIKs and searching the extracts…"):
+        result = missing_nik.find_missing_nik(
+            roster,
+            site=site,
+            profile=profile,
+            dukcapil_path=dukcapil,
+            kpu_path=kpu,
+            sheet=sheet,
+            mapping=parse_mapping(mapping),
+        )
     console.print(missing_nik_report.accounting_line(result), highlight=False)
     listed = result.listed
     table = Table("row", "name", "NIK as written", "reason", "this election", title=f"{len(listed)} to Dukcapil")
@@ -479,16 +481,17 @@ def diff(
     """What changed between two rosters (arrived, left, changed field by field) and what to do for the election."""
     overrides = {"name": name, "district_code": district_code, "tps_numbers": tps or None}
     site, profile = resolve_site_and_profile(site_file, election, overrides)
-    result = diff_files(
-        old,
-        new,
-        site=site,
-        profile=profile,
-        kpu_path=kpu,
-        old_sheet=old_sheet,
-        new_sheet=new_sheet,
-        mapping=parse_mapping(mapping),
-    )
+    with console.status("Reading and pairing both files…"):
+        result = diff_files(
+            old,
+            new,
+            site=site,
+            profile=profile,
+            kpu_path=kpu,
+            old_sheet=old_sheet,
+            new_sheet=new_sheet,
+            mapping=parse_mapping(mapping),
+        )
     console.print(diff_report.terminal_summary(result), markup=False, highlight=False)
     if output is None:
         return
