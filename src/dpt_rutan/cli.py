@@ -63,6 +63,11 @@ ElectionOption = Annotated[
     typer.Option("--election", help=f"Election profile: {', '.join(available_profiles())}, or a profile TOML file."),
 ]
 SiteOption = Annotated[Path | None, typer.Option("--site", help="Site file (TOML) of the prison: dpt-rutan init-site.")]
+NameOption = Annotated[str | None, typer.Option(help="Prison name (overrides the site file).")]
+DistrictCodeOption = Annotated[
+    str | None, typer.Option(help="Kemendagri kecamatan code of the prison, e.g. 33.16.09 (overrides the site file).")
+]
+TpsOption = Annotated[list[int] | None, typer.Option(help="The prison's TPS number(s), e.g. --tps 901.")]
 
 
 def _version(value: bool) -> None:
@@ -221,12 +226,10 @@ def reconcile(
     dukcapil: Annotated[Path | None, typer.Option(help="A Dukcapil extract, to confirm and propose NIKs.")] = None,
     site_file: SiteOption = None,
     election: ElectionOption = None,
-    name: Annotated[str | None, typer.Option(help="Prison name (overrides the site file).")] = None,
-    district_code: Annotated[
-        str | None, typer.Option(help="Kemendagri kecamatan code of the prison, e.g. 33.16.09.")
-    ] = None,
+    name: NameOption = None,
+    district_code: DistrictCodeOption = None,
     village: Annotated[str | None, typer.Option(help="Kelurahan/desa of the prison's TPS.")] = None,
-    tps: Annotated[list[int] | None, typer.Option(help="The prison's TPS number(s), e.g. --tps 901.")] = None,
+    tps: TpsOption = None,
     sheet: SheetOption = None,
     mapping: MapOption = None,
     output: OutputOption = None,
@@ -325,9 +328,9 @@ def tps_plan(
     file: Annotated[Path, typer.Argument(help="The roster, or the workbook 'dpt-rutan reconcile' wrote.")],
     site_file: SiteOption = None,
     election: ElectionOption = None,
-    name: Annotated[str | None, typer.Option(help="Prison name (overrides the site file).")] = None,
-    district_code: Annotated[str | None, typer.Option(help="Kemendagri kecamatan code of the prison.")] = None,
-    tps: Annotated[list[int] | None, typer.Option(help="The prison's TPS number(s); new ones follow on.")] = None,
+    name: NameOption = None,
+    district_code: DistrictCodeOption = None,
+    tps: TpsOption = None,
     dapil: Annotated[Path | None, typer.Option(help="Dapil table (CSV): kecamatan -> DPR / DPRD dapil.")] = None,
     roster: Annotated[
         Path | None, typer.Option(help="With a reconciled workbook: the roster, for admission dates (the forecast).")
@@ -398,8 +401,8 @@ def missing_nik_command(
     kpu: Annotated[Path | None, typer.Option(help="A KPU extract: candidate NIKs, NIKs not found.")] = None,
     site_file: SiteOption = None,
     election: ElectionOption = None,
-    name: Annotated[str | None, typer.Option(help="Prison name (overrides the site file).")] = None,
-    district_code: Annotated[str | None, typer.Option(help="Kemendagri kecamatan code of the prison.")] = None,
+    name: NameOption = None,
+    district_code: DistrictCodeOption = None,
     sheet: SheetOption = None,
     mapping: MapOption = None,
     output: OutputOption = None,
@@ -469,9 +472,9 @@ def diff(
     kpu: Annotated[Path | None, typer.Option(help="The current KPU extract, to check each action against.")] = None,
     site_file: SiteOption = None,
     election: ElectionOption = None,
-    name: Annotated[str | None, typer.Option(help="Prison name (overrides the site file).")] = None,
-    district_code: Annotated[str | None, typer.Option(help="Kemendagri kecamatan code of the prison.")] = None,
-    tps: Annotated[list[int] | None, typer.Option(help="The prison's TPS number(s), e.g. --tps 901.")] = None,
+    name: NameOption = None,
+    district_code: DistrictCodeOption = None,
+    tps: TpsOption = None,
     old_sheet: Annotated[str | None, typer.Option(help="Sheet of the earlier file.")] = None,
     new_sheet: Annotated[str | None, typer.Option(help="Sheet of the later file.")] = None,
     mapping: MapOption = None,
