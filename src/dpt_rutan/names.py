@@ -215,11 +215,6 @@ def _forms(normalised: str) -> tuple[str, ...]:
     return tuple(sorted({_folded(variant) for variant in spelling_variants(normalised)})) if normalised else ()
 
 
-def comparison_forms(normalised: str) -> set[str]:
-    """Spelling variants with doubled letters and a word-final Y folded: equal forms mean the same written name."""
-    return set(_forms(normalised))
-
-
 def name_block_key(normalised: str) -> str:
     """Four letters from the first informative word, spelling folded, to block candidate pairs on.
 

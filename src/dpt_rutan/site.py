@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .election import in_region, read_toml, validate_config
+from .election import read_toml, validate_config
 from .errors import ConfigError
 from .regions import dotted, province_name, region_label
 
@@ -72,9 +72,6 @@ class Site(BaseModel):
     @property
     def regency_code(self) -> str:
         return self.district_code[:5]
-
-    def is_in(self, region: str) -> bool:
-        return in_region(self.district_code, region)
 
     def tps_number_list(self, count: int) -> list[int]:
         """Numbers for ``count`` TPS: the site's numbers in order, then on from the largest one."""
