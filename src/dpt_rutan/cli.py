@@ -146,6 +146,29 @@ def resolve_site_and_profile(
     return site, load_profile(election or site.profile)
 
 
+def write_report(
+    output: Path,
+    output_type: str | None,
+    *,
+    inputs: list[Path],
+    provenance: report.Provenance,
+    sheets: Callable[[], list[report.SheetSpec]],
+    payload: Callable[[], dict],
+    rows: Callable[[], Any] | None = None,
+) -> None:
+    """Write a command's report in the form the file name or --format asks for; only that form is built."""
+    kind = output_format(output, output_type)
+    if kind == "csv" and rows is None:
+        raise ConfigError(f"{output}: this report has no CSV form: use .xlsx or .json")
+    if kind == "csv":
+        report.write_csv(output, rows(), inputs=inputs)
+    elif kind == "json":
+        report.write_json(output, payload(), inputs=inputs, provenance=provenance)
+    else:
+        report.write_workbook(output, sheets(), inputs=inputs, provenance=provenance)
+    console.print(f"Written: {output}")
+
+
 def masked(values, show_nik: bool):
     return values if show_nik else mask_nik_series(values.fillna("").astype(str))
 
@@ -190,28 +213,18 @@ def validate(
             rows.add_row(str(row.source_row), str(row.column), row.code, str(row.value), row.message_en)
         console.print(rows)
     if output is not None:
-        kind = output_format(output, output_type)
-        provenance = report.Provenance.for_inputs([(file, len(result.people.frame))], profile=profile.name)
-        if kind == "xlsx":
-            report.write_workbook(
-                output,
-                [
-                    report.SheetSpec("Baris", result.rows_with_findings(), text_columns=["nik", "nkk", "reg_no"]),
-                    report.SheetSpec("Temuan", result.findings, text_columns=["value"]),
-                ],
-                inputs=[file],
-                provenance=provenance,
-            )
-        elif kind == "csv":
-            report.write_csv(output, result.rows_with_findings(), inputs=[file])
-        else:
-            payload = {
-                "rows": result.rows_with_findings().to_dict(orient="records"),
-                "findings": result.findings.to_dict(orient="records"),
-                "provenance": provenance.model_dump(),
-            }
-            report.write_json(output, payload, inputs=[file])
-        console.print(f"Written: {output}")
+        write_report(
+            output,
+            output_type,
+            inputs=[file],
+            provenance=report.Provenance.for_inputs([(file, len(result.people.frame))], profile=profile.name),
+            sheets=lambda: [
+                report.SheetSpec("Baris", result.rows_with_findings(), text_columns=["nik", "nkk", "reg_no"]),
+                report.SheetSpec("Temuan", result.findings, text_columns=["value"]),
+            ],
+            payload=lambda: {"rows": result.rows_with_findings(), "findings": result.findings},
+            rows=result.rows_with_findings,
+        )
     raise typer.Exit(1 if result.error_count else 0)
 
 
@@ -251,10 +264,20 @@ def reconcile(
         )
     render_reconcile(result, show_nik)
     if output is not None:
-        write_reconcile(
-            result, output, output_format(output, output_type), [roster, kpu, *([dukcapil] if dukcapil else [])]
+        sources = [
+            (people.table.path, len(people.frame)) for people in (result.roster, result.kpu, result.dukcapil) if people
+        ]
+        write_report(
+            output,
+            output_type,
+            inputs=[path for path, _ in sources],
+            provenance=report.Provenance.for_inputs(
+                sources, profile=result.profile.name, settings=result.settings.model_dump()
+            ),
+            sheets=lambda: reconcile_report.workbook_sheets(result),
+            payload=lambda: reconcile_report.json_payload(result),
+            rows=lambda: reconcile_report.machine_rows(result),
         )
-        console.print(f"Written: {output}")
 
 
 def render_reconcile(result, show_nik: bool) -> None:
@@ -276,42 +299,6 @@ def render_reconcile(result, show_nik: bool) -> None:
         for row, nik_text in zip(review.itertuples(index=False), niks, strict=True):
             lines.add_row(str(row.source_row), str(roster.loc[row.source_row, "name"]), nik_text, row.candidates)
         console.print(lines)
-
-
-def write_reconcile(result, output: Path, kind: str, inputs: list[Path]) -> None:
-    provenance = report.Provenance.for_inputs(
-        [(result.roster.table.path, len(result.roster.frame)), (result.kpu.table.path, len(result.kpu.frame))]
-        + ([(result.dukcapil.table.path, len(result.dukcapil.frame))] if result.dukcapil else []),
-        profile=result.profile.name,
-        settings=result.settings.model_dump(),
-    )
-    if kind == "csv":
-        report.write_csv(output, reconcile_report.machine_rows(result), inputs=inputs)
-        return
-    if kind == "json":
-        payload = {
-            "rows": reconcile_report.machine_rows(result).to_dict(orient="records"),
-            "kpu": result.kpu_side.to_dict(orient="records"),
-            "provenance": provenance.model_dump(),
-        }
-        report.write_json(output, payload, inputs=inputs)
-        return
-    full = reconcile_report.full_list(result)
-    text = reconcile_report.TEXT_COLUMNS
-    sheets = [report.SheetSpec("Ringkasan", reconcile_report.summary(result))]
-    sheets += [
-        report.SheetSpec(title, frame, text_columns=text)
-        for title, frame in reconcile_report.action_sheets(full).items()
-    ]
-    sheets += [
-        report.SheetSpec("DPT dikeluarkan", reconcile_report.kpu_side_sheet(result), text_columns=["NIK", "TPS"]),
-        report.SheetSpec(
-            "Kandidat periksa", reconcile_report.review_sheet(result), text_columns=["NIK DPT", "TPS DPT"]
-        ),
-        report.SheetSpec("Model A lengkap", full, text_columns=text),
-        report.SheetSpec("Temuan data", result.roster.findings, text_columns=["value"]),
-    ]
-    report.write_workbook(output, sheets, inputs=inputs, provenance=provenance)
 
 
 # --- tps-plan ---------------------------------------------------------------------------------------------------
@@ -382,12 +369,14 @@ def tps_plan(
         profile=profile.name,
         settings={"size_for": size_for.value, "inflow_per_week": inflow_per_week, "as_of": as_of_day},
     )
-    used = [path for path, _ in inputs.sources()] + ([dapil_path] if dapil_path else [])
-    if output_format(output, output_type) == "json":
-        report.write_json(output, plan_json(plan, inputs), inputs=used, provenance=provenance)
-    else:
-        report.write_workbook(output, plan_sheets(plan, inputs), inputs=used, provenance=provenance)
-    console.print(f"Written: {output}")
+    write_report(
+        output,
+        output_type,
+        inputs=[path for path, _ in inputs.sources()] + ([dapil_path] if dapil_path else []),
+        provenance=provenance,
+        sheets=lambda: plan_sheets(plan, inputs),
+        payload=lambda: plan_json(plan, inputs),
+    )
 
 
 # --- missing-nik and apply-nik ----------------------------------------------------------------------------------
@@ -504,14 +493,15 @@ def diff(
     provenance = report.Provenance.for_inputs(
         sources, profile=result.profile.name, settings=result.settings.model_dump()
     )
-    kind = output_format(output, output_type)
-    if kind == "csv":
-        report.write_csv(output, diff_report.machine_rows(result), inputs=inputs)
-    elif kind == "json":
-        report.write_json(output, diff_report.diff_json(result), inputs=inputs, provenance=provenance)
-    else:
-        report.write_workbook(output, diff_report.diff_sheets(result), inputs=inputs, provenance=provenance)
-    console.print(f"Written: {output}")
+    write_report(
+        output,
+        output_type,
+        inputs=inputs,
+        provenance=provenance,
+        sheets=lambda: diff_report.diff_sheets(result),
+        payload=lambda: diff_report.diff_json(result),
+        rows=lambda: diff_report.machine_rows(result),
+    )
 
 
 # --- init-site --------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import regions
+from . import regions, report
 from .decide import INELIGIBLE, STATUS_LABELS, KpuStatus, Status
 from .reconcile import ReconcileResult
 
@@ -206,3 +206,23 @@ def machine_rows(result: ReconcileResult) -> pd.DataFrame:
         if column in decisions.columns:
             out[column] = decisions[column]
     return out
+
+
+def workbook_sheets(result: ReconcileResult) -> list[report.SheetSpec]:
+    """Summary first, one sheet per action, the KPU side, review candidates, the full Model A list, the findings."""
+    full = full_list(result)
+    sheets = [report.SheetSpec("Ringkasan", summary(result))]
+    sheets += [
+        report.SheetSpec(title, frame, text_columns=TEXT_COLUMNS) for title, frame in action_sheets(full).items()
+    ]
+    sheets += [
+        report.SheetSpec("DPT dikeluarkan", kpu_side_sheet(result), text_columns=["NIK", "TPS"]),
+        report.SheetSpec("Kandidat periksa", review_sheet(result), text_columns=["NIK DPT", "TPS DPT"]),
+        report.SheetSpec("Model A lengkap", full, text_columns=TEXT_COLUMNS),
+        report.SheetSpec("Temuan data", result.roster.findings, text_columns=["value"]),
+    ]
+    return sheets
+
+
+def json_payload(result: ReconcileResult) -> dict[str, pd.DataFrame]:
+    return {"rows": machine_rows(result), "kpu": result.kpu_side}
