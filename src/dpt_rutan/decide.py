@@ -233,10 +233,12 @@ def decide_statuses(
     for status in reversed(list(applicable.columns)):
         primary[applicable[status]] = status.value
     applicable[Status.NEEDS_RECORDING] = ~nik_usable & (registration != Status.NEEDS_RECORDING)
-    reasons = [
-        "; ".join([s for s in applicable.columns if row_flags[s] and s != first] + ([reg] if reg != first else []))
-        for (_, row_flags), first, reg in zip(applicable.iterrows(), primary, registration, strict=True)
-    ]
+    # The statuses that apply besides the primary one, in precedence order, then the registration status.
+    reasons = pd.Series("", index=roster.index)
+    for status in applicable.columns:
+        reasons = reasons.where(~applicable[status] | (primary == status.value), reasons + "; " + status.value)
+    reasons = reasons.where(registration == primary, reasons + "; " + registration)
+    reasons = reasons.str.removeprefix("; ").tolist()
     return pd.DataFrame(
         {
             "source_row": rows.to_numpy(),
