@@ -115,12 +115,16 @@ def test_random_csv_tables_keep_every_row(folder, table, delimiter, encoding):
 
 def xlsx_file(path: Path, header: list[str], rows: list[list[object]]) -> int:
     """Write the table; return how many rows below the header the sheet holds: openpyxl saves no cell for None or
-    "", so trailing rows of those are not in the file."""
+    "", so trailing rows of those are not in the file. Text starting with "=" is stored as text: openpyxl would
+    otherwise save it as a formula with no value, and the cell would hold nothing."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     workbook.save(path)
     return max((number for number, row in enumerate(rows, start=1) if any(v not in (None, "") for v in row)), default=0)
 
