@@ -206,20 +206,44 @@ def _name_year_candidates(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFra
     return _join_keys(keys(left, "left_row"), keys(right, "right_row"), ["name_key", "year"])
 
 
-def candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
-    """Union of the blocking rules: every pair that could be the same person, without comparing all against all."""
-    left_niks, right_niks = _full_niks(left), _full_niks(right)
-    rules = [
-        _join_on(left, right, _usable_nik(left), _usable_nik(right)),
-        _nik_neighbour_candidates(left_niks, right_niks),
-        _masked_candidates(left, right, left_niks, right_niks),
-        _join_on(left, right, _birth_days(left), _birth_days(right)),
-        _join_on(left, right, _swapped_birth_days(left), _birth_days(right)),
-        # Same name key and birth year catches birth dates off by a digit in the day or month.
-        _name_year_candidates(left, right),
-    ]
+def _union(rules: list[pd.DataFrame]) -> pd.DataFrame:
     pairs = pd.concat(rules, ignore_index=True).drop_duplicates()
     return pairs.astype({"left_row": "int64", "right_row": "int64"}).reset_index(drop=True)
+
+
+def nik_candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """Pairs whose NIKs agree, are one typo apart, or agree on the digits a masked NIK shows.
+
+    Needs ``source_row``, ``nik_clean``, ``nik_usable`` and ``nik_masked_pattern`` only.
+    """
+    left_niks, right_niks = _full_niks(left), _full_niks(right)
+    return _union(
+        [
+            _join_on(left, right, _usable_nik(left), _usable_nik(right)),
+            _nik_neighbour_candidates(left_niks, right_niks),
+            _masked_candidates(left, right, left_niks, right_niks),
+        ]
+    )
+
+
+def fuzzy_candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """Pairs that share a birth date (or its day-month swap), or a name key and birth year.
+
+    Needs ``source_row``, ``birth_date`` and ``name_key`` only.
+    """
+    return _union(
+        [
+            _join_on(left, right, _birth_days(left), _birth_days(right)),
+            _join_on(left, right, _swapped_birth_days(left), _birth_days(right)),
+            # Same name key and birth year catches birth dates off by a digit in the day or month.
+            _name_year_candidates(left, right),
+        ]
+    )
+
+
+def candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """Union of the blocking rules: every pair that could be the same person, without comparing all against all."""
+    return _union([nik_candidate_pairs(left, right), fuzzy_candidate_pairs(left, right)])
 
 
 # --- comparison levels ----------------------------------------------------------------------------------------
@@ -512,12 +536,40 @@ def assign(
     return pd.DataFrame(list(decided.values()), columns=MATCH_COLUMNS)
 
 
+def settling_score(settings: MatchSettings) -> float:
+    """A same-NIK pair scoring this much decides its left row whatever other candidates it has.
+
+    No pair without an exact NIK can score more than the best weight of every field with the NIK's best other level;
+    a same-NIK pair ahead of that by the tie margin is taken first and cannot tie, so looking further is wasted.
+    """
+    best = {field: max([0.0, *table.values()]) for field, table in _weight_table(settings.weights).items()}
+    best["nik"] = max(0.0, *(w for level, w in _weight_table(settings.weights)["nik"].items() if level != "exact"))
+    return sum(best.values()) + settings.tie_margin
+
+
+def settled_rows(nik_pairs: pd.DataFrame, settings: MatchSettings) -> pd.Index:
+    """Left rows with a same-NIK pair at or above :func:`settling_score`: they need no fuzzy matching."""
+    strong = (nik_pairs["nik_level"] == "exact") & (nik_pairs["score"] >= settling_score(settings))
+    return pd.Index(nik_pairs.loc[strong, "left_row"].unique())
+
+
 def link(
     left: pd.DataFrame,
     right: pd.DataFrame,
     settings: MatchSettings,
     preferred_right: frozenset[int] = frozenset(),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Block, compare and assign: the decisions per left row, and every compared pair (for review sheets)."""
-    compared = compare_pairs(candidate_pairs(left, right), left, right, settings)
+    """Block, compare and assign: the decisions per left row, and every compared pair (for review sheets).
+
+    NIK blocks first; only the left rows they do not settle are blocked by birth date and name. The decisions are
+    those of blocking everything at once (see :func:`settling_score`), and a large extract's birth-date blocks,
+    which hold thousands of strangers per inmate, are built for the few inmates who need them.
+    """
+    by_nik = compare_pairs(nik_candidate_pairs(left, right), left, right, settings)
+    unsettled = left[~left["source_row"].isin(settled_rows(by_nik, settings))]
+    fuzzy_pairs = fuzzy_candidate_pairs(unsettled, right)
+    known = pd.MultiIndex.from_frame(by_nik[["left_row", "right_row"]].astype("int64"))
+    fuzzy_pairs = fuzzy_pairs[~pd.MultiIndex.from_frame(fuzzy_pairs).isin(known)]
+    by_fuzzy = compare_pairs(fuzzy_pairs, unsettled, right, settings)
+    compared = pd.concat([frame for frame in (by_nik, by_fuzzy) if len(frame)] or [by_nik], ignore_index=True)
     return assign(compared, settings, preferred_right), compared
