@@ -6,7 +6,8 @@ consistency check failed (a bug: please report it), 70 any other internal error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from functools import wraps
@@ -15,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from . import __version__, apply_nik, diff_report, missing_nik, missing_nik_report, reconcile_report, report
@@ -252,7 +254,7 @@ def reconcile(
     """Match the roster to the KPU extract (and Dukcapil) and decide one status per inmate."""
     overrides = {"name": name, "district_code": district_code, "village": village, "tps_numbers": tps or None}
     site, profile = resolve_site_and_profile(site_file, election, overrides)
-    with console.status("Reading and matching the roster, the KPU extract and Dukcapil…"):
+    with extract_progress() as progress:
         result = run_reconcile(
             roster,
             kpu,
@@ -261,12 +263,13 @@ def reconcile(
             dukcapil_path=dukcapil,
             roster_sheet=sheet,
             mapping=parse_mapping(mapping),
+            progress=progress,
         )
     render_reconcile(result, show_nik)
     if output is not None:
-        sources = [
-            (people.table.path, len(people.frame)) for people in (result.roster, result.kpu, result.dukcapil) if people
-        ]
+        sources = [(result.roster.table.path, len(result.roster.frame)), (kpu, result.kpu_rows_read)]
+        if result.dukcapil is not None:
+            sources.append((result.dukcapil.table.path, len(result.dukcapil.frame)))
         write_report(
             output,
             output_type,
@@ -278,6 +281,34 @@ def reconcile(
             payload=lambda: reconcile_report.json_payload(result),
             rows=lambda: reconcile_report.machine_rows(result),
         )
+
+
+@contextmanager
+def extract_progress() -> Iterator[Callable[[str, int, int, int], None]]:
+    """A progress bar per pass over the KPU extract: bytes and rows read (a province's extract takes minutes)."""
+    columns = (
+        TextColumn("DPT, {task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[rows]:,} baris"),
+        TimeRemainingColumn(),
+    )
+    # Started by the first block, so that an error before any (a bad roster) leaves the terminal as it was.
+    bar = Progress(*columns, console=console, transient=True)
+    tasks: dict[str, TaskID] = {}
+
+    def show(label: str, done: int, total: int, rows: int) -> None:
+        if not tasks:
+            bar.start()
+        if label not in tasks:
+            tasks[label] = bar.add_task(label, total=total, rows=0)
+        bar.update(tasks[label], completed=done, rows=rows)
+
+    try:
+        yield show
+    finally:
+        if tasks:
+            bar.stop()
 
 
 def render_reconcile(result, show_nik: bool) -> None:

@@ -195,9 +195,12 @@ def decide_statuses(
     kpu_matches: pd.DataFrame,
     kpu: pd.DataFrame,
     rules: Rules,
+    coverage: Coverage,
     proposed_nik: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The status of every roster row, with reasons and the KPU row it was matched to.
+
+    ``kpu`` needs only the rows matched and those at the prison's TPS; ``coverage`` is what the whole extract covers.
 
     ``proposed_nik`` (from Dukcapil) gives a usable NIK to rows whose own is missing or broken. A row whose home
     region the extract does not cover is NOT_IN_EXTRACT even without a usable NIK: "no NIK" in a roster usually
@@ -212,7 +215,7 @@ def decide_statuses(
     kpu_here = at_prison_tps(kpu, rules)
     here_rows = set(kpu.loc[kpu_here, "source_row"].astype("int64"))
     matched = decision == "match"
-    covered = extract_coverage(kpu).covers(roster["home_regency"].fillna(""), roster["home_district"].fillna(""))
+    covered = coverage.covers(roster["home_regency"].fillna(""), roster["home_district"].fillna(""))
     nik_usable = roster["nik_usable"].astype(bool)
     if proposed_nik is not None:
         nik_usable |= proposed_nik.fillna("") != ""

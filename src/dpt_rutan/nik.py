@@ -615,6 +615,14 @@ def nik_findings(frame: pd.DataFrame, *, field: str = "nik", reference_date: dat
     return NikCheck(out.frame(), _nik_columns(frame, field, text, found))
 
 
+def nik_text(frame: pd.DataFrame, *, field: str = "nik") -> pd.DataFrame:
+    """``<field>_clean`` and ``<field>_masked_pattern`` exactly as :func:`nik_findings` gives them, without the
+    structure checks: a cheap first look at the millions of rows of an extract."""
+    text = _read_text(frame, field)
+    columns = {f"{field}_clean": text.clean, f"{field}_masked_pattern": text.masked_pattern}
+    return pd.DataFrame(columns, index=frame.index)
+
+
 def nkk_findings(frame: pd.DataFrame, *, field: str = "nkk") -> NikCheck:
     """Check a family card number (NKK) column: the NIK checks that apply to it.
 

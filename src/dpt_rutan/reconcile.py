@@ -6,16 +6,21 @@ the report stage's job; this module returns data.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from . import decide, io, match
+from .blocks import BLOCK_BYTES, TableBlocks
 from .election import ElectionProfile
 from .errors import DptRutanError
 from .fields import Field
 from .people import People, match_view, prepare_people
+from .screen import PassProgress, screen_extract
 from .site import Site
 
 
@@ -28,7 +33,8 @@ class ConservationError(DptRutanError):
 @dataclass
 class ReconcileResult:
     roster: People
-    kpu: People
+    kpu: People  # the extract's rows that concern the prison (see screen.py)
+    kpu_rows_read: int  # data rows of the whole extract
     dukcapil: People | None
     decisions: pd.DataFrame  # one row per roster data row, in file order
     kpu_side: pd.DataFrame  # NOT_IN_CUSTODY and KPU_DUPLICATE rows of the extract
@@ -39,6 +45,7 @@ class ReconcileResult:
     site: Site
     settings: match.MatchSettings
     notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
     def status_counts(self) -> pd.Series:
         order = [status.value for status in decide.Status]
@@ -113,6 +120,17 @@ def _match_by_proposed_nik(
     return pd.concat([kpu_matches, pd.DataFrame(found, columns=match.MATCH_COLUMNS)], ignore_index=True)
 
 
+class _Stopwatch:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
 def reconcile(
     roster_path: Path,
     kpu_path: Path,
@@ -123,64 +141,84 @@ def reconcile(
     roster_sheet: str | None = None,
     mapping: dict[str, str] | None = None,
     settings: match.MatchSettings | None = None,
+    block_bytes: int = BLOCK_BYTES,
+    progress: PassProgress | None = None,
 ) -> ReconcileResult:
+    """The prison's voter list. The extract is read in blocks of ``block_bytes`` and only the rows that can concern
+    the inmates are kept (``screen.py``), so memory follows the roster, not the extract."""
     settings = settings or match.MatchSettings()
     voting_day = profile.voting_day
-    roster = prepare_people(
-        io.read_table(roster_path, sheet=roster_sheet, mapping=mapping, required=(Field.NAME,)),
-        reference_date=voting_day,
-    )
-    kpu = prepare_people(
-        io.read_table(kpu_path, mapping=mapping, required=(Field.NAME, Field.NIK)), reference_date=voting_day
-    )
-    dukcapil = (
-        prepare_people(
-            io.read_table(dukcapil_path, mapping=mapping, required=(Field.NAME, Field.NIK)), reference_date=voting_day
+    clock = _Stopwatch()
+    with clock.stage("read roster"):
+        roster = prepare_people(
+            io.read_table(roster_path, sheet=roster_sheet, mapping=mapping, required=(Field.NAME,)),
+            reference_date=voting_day,
         )
-        if dukcapil_path
-        else None
-    )
     rules = rules_for(site, profile)
     roster_view = match_view(roster.frame)
-    duplicates = decide.roster_duplicates(roster_view, settings)
+    with clock.stage("roster duplicates"):
+        duplicates = decide.roster_duplicates(roster_view, settings)
     unique_view = roster_view[~roster_view["source_row"].isin(duplicates["source_row"])]
-    kpu_view = match_view(kpu.frame)
-    at_prison = frozenset(kpu.frame.loc[decide.at_prison_tps(kpu.frame, rules), "source_row"].astype("int64"))
-    kpu_matches, kpu_pairs = match.link(unique_view, kpu_view, settings, preferred_right=at_prison)
 
-    frame = roster.frame
-    if dukcapil is not None:
-        dukcapil_matches, _ = match.link(unique_view, match_view(dukcapil.frame), settings)
-        checks = _dukcapil_check(frame, dukcapil_matches, dukcapil.frame)
-        kpu_matches = _match_by_proposed_nik(frame, checks["proposed_nik"], kpu_view, kpu_matches)
-    else:
-        checks = None
-
+    frame, dukcapil, checks = roster.frame, None, None
+    if dukcapil_path:
+        with clock.stage("Dukcapil"):
+            dukcapil = prepare_people(
+                io.read_table(dukcapil_path, mapping=mapping, required=(Field.NAME, Field.NIK)),
+                reference_date=voting_day,
+            )
+            dukcapil_matches, _ = match.link(unique_view, match_view(dukcapil.frame), settings)
+            checks = _dukcapil_check(frame, dukcapil_matches, dukcapil.frame)
     proposed_nik = checks["proposed_nik"] if checks is not None else None
-    decisions = decide.decide_statuses(frame, duplicates, kpu_matches, kpu.frame, rules, proposed_nik)
-    decisions = decisions.join(
-        kpu_matches.set_index("left_row")[["method", "score", "agreed", "disagreed", "candidates"]],
-        on="source_row",
-    )
-    if checks is not None:
-        decisions = pd.concat([decisions, checks], axis=1)
-    review_rows = decisions.loc[decisions["status"] == decide.Status.NEEDS_REVIEW, "source_row"]
-    review_candidates = kpu_pairs[
-        kpu_pairs["left_row"].isin(review_rows) & (kpu_pairs["score"] >= settings.review_score)
-    ].sort_values(["left_row", "score"], ascending=[True, False])
+
+    with clock.stage("read and screen extract"):
+        screened = screen_extract(
+            TableBlocks(kpu_path, mapping=mapping, required=(Field.NAME, Field.NIK), block_bytes=block_bytes),
+            unique_view,
+            rules,
+            reference_date=voting_day,
+            settings=settings,
+            extra_niks=frozenset(proposed_nik[proposed_nik != ""]) if proposed_nik is not None else frozenset(),
+            progress=progress,
+        )
+        kpu = prepare_people(screened.table, reference_date=voting_day, require_rows=False)
+    with clock.stage("match"):
+        kpu_view = match_view(kpu.frame)
+        at_prison = frozenset(kpu.frame.loc[decide.at_prison_tps(kpu.frame, rules), "source_row"].astype("int64"))
+        kpu_matches, kpu_pairs = match.link(unique_view, kpu_view, settings, preferred_right=at_prison)
+        if checks is not None:
+            kpu_matches = _match_by_proposed_nik(frame, checks["proposed_nik"], kpu_view, kpu_matches)
+
+    with clock.stage("decide"):
+        decisions = decide.decide_statuses(
+            frame, duplicates, kpu_matches, kpu.frame, rules, screened.coverage, proposed_nik
+        )
+        decisions = decisions.join(
+            kpu_matches.set_index("left_row")[["method", "score", "agreed", "disagreed", "candidates"]],
+            on="source_row",
+        )
+        if checks is not None:
+            decisions = pd.concat([decisions, checks], axis=1)
+        review_rows = decisions.loc[decisions["status"] == decide.Status.NEEDS_REVIEW, "source_row"]
+        review_candidates = kpu_pairs[
+            kpu_pairs["left_row"].isin(review_rows) & (kpu_pairs["score"] >= settings.review_score)
+        ].sort_values(["left_row", "score"], ascending=[True, False])
+        kpu_side = decide.kpu_findings(kpu.frame, kpu_matches, rules)
 
     result = ReconcileResult(
         roster=roster,
         kpu=kpu,
+        kpu_rows_read=screened.rows_read,
         dukcapil=dukcapil,
         decisions=decisions.reset_index(drop=True),
-        kpu_side=decide.kpu_findings(kpu.frame, kpu_matches, rules),
+        kpu_side=kpu_side,
         review_candidates=review_candidates.reset_index(drop=True),
-        coverage=decide.extract_coverage(kpu.frame),
+        coverage=screened.coverage,
         rules=rules,
         profile=profile,
         site=site,
         settings=settings,
+        timings=clock.timings,
     )
     result.check_conservation()
     return result

@@ -130,7 +130,8 @@ def summary(result: ReconcileResult) -> pd.DataFrame:
     rows += [(f"DPT: {status} — {STATUS_LABELS[status]}", int(kpu_counts.get(status.value, 0))) for status in KpuStatus]
     rows += [
         ("DPT: berkas", result.kpu.table.name),
-        ("DPT: baris dibaca", len(result.kpu.frame)),
+        ("DPT: baris dibaca", result.kpu_rows_read),
+        ("DPT: baris yang menyangkut WBP atau TPS rutan (dicocokkan)", len(result.kpu.frame)),
         ("DPT: kabupaten/kota tercakup", ", ".join(sorted(regions.region_label(c) for c in result.coverage.regencies))),
         ("DPT: kecamatan tercakup", len(result.coverage.districts)),
     ]

@@ -365,6 +365,14 @@ def _birth_date_text(data: pd.DataFrame, out: pd.DataFrame) -> tuple[pd.Series, 
     return own_date.where(~from_ttl, ttl_date), field, own_date.where(~from_ttl, ttl)
 
 
+def birth_dates(data: pd.DataFrame, *, reference_date: date) -> pd.Series:
+    """Every row's birth date as :func:`type_table` reads it (NaT where missing or unreadable), and nothing else."""
+    if _BIRTH_DATE not in data and _TTL_FIELD not in data:
+        return pd.Series(pd.NaT, index=data.index, dtype="datetime64[ns]")
+    text, _, _ = _birth_date_text(data, pd.DataFrame(index=data.index))
+    return pd.to_datetime(parse_dates(text, reference_date=reference_date)[0])
+
+
 def _type_birth_date(data: pd.DataFrame, out: pd.DataFrame, reference_date: date) -> list[pd.DataFrame]:
     if _BIRTH_DATE not in data and _TTL_FIELD not in data:
         return []

@@ -1,0 +1,280 @@
+"""Read a table block by block: a CSV extract of a province (30 million rows, 4 GB) never sits in memory whole.
+
+Each block is a :class:`~dpt_rutan.io.ReadTable` of a slice of the file's rows, read by the same functions as
+:func:`io.read_table` (header mapping, skipped rows, ragged rows, source row numbers), so that the rows of all blocks
+are the rows of the whole file. Two things cross block boundaries and are handled here: a quoted cell may hold a line
+break (blocks are cut only where the quotes balance), and the signature block is the trailing run of sparse rows
+(a block holds back its sparse tail and hands it to the next block, where rows that follow decide what it is).
+
+Workbooks are read whole by calamine (it has no row streaming) and handed out as one block, as is a CSV file in
+UTF-16 or with old Mac line ends (rare, and not worth a second code path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import headers as hdr
+from . import io
+from .errors import Location, UnusableInputError
+from .fields import Field
+
+BLOCK_BYTES = 16 * 1024 * 1024
+"""Bytes of CSV text per block: about 110,000 rows of a KPU extract, a few hundred MB of memory once parsed."""
+
+_HEAD_BYTES = 4 * io.MAX_SAMPLE_CHARS  # a UTF-8 character takes at most four bytes
+
+
+@dataclass
+class _Header:
+    mapping: hdr.HeaderMapping
+    labels: list[str]
+    last_header: int  # 0-based index of the last header row in the grid
+    header_top: list[str]  # the header row's own cells, to spot repeated headers
+    header_width: int
+    table: io.ReadTable  # the table's description, with no rows yet
+
+
+class _RestartWith(Exception):
+    """Not an error: the blocks must be read again, from the first, with this codec."""
+
+    def __init__(self, codec: str) -> None:
+        self.codec = codec
+
+
+def _find_header(
+    path: Path, grid: io._Grid, overrides: Mapping[str, str] | None, required: tuple[Field, ...]
+) -> _Header:
+    """What :func:`io.read_table` finds above the rows: the header row and the field of every column."""
+    whole = io._table_from_grid(path, None, _header_only(grid), overrides, required)
+    extra = list((overrides or {}).values())
+    index, _ = hdr.find_header_row(grid.top, extra)
+    header_cells, last_header = hdr.combine_header_rows(grid.top, index, extra)
+    labels = [grid.labels(j) for j in range(len(header_cells))]
+    mapping = hdr.map_headers(header_cells, overrides, required=required, labels=labels)
+    width = sum(1 for cell in header_cells if cell)
+    return _Header(mapping, labels, last_header, grid.top[index], width, whole)
+
+
+def _header_only(grid: io._Grid) -> io._Grid:
+    """The grid with no rows below the header, so that read_table's checks and errors apply to the header alone."""
+    return io._Grid(top=grid.top, body_after=lambda _last, width: _empty_body(width), labels=grid.labels)
+
+
+def _empty_body(width: int) -> io._Body:
+    return io._Body(cells=[np.empty(0, dtype=object) for _ in range(width)], source_rows=np.empty(0, dtype="int64"))
+
+
+def _concat_bodies(first: io._Body | None, second: io._Body) -> io._Body:
+    if first is None or not len(first.source_rows):
+        return second
+    width = len(second.cells)
+
+    def joined(a: np.ndarray | None, b: np.ndarray | None, rows: tuple[int, int]) -> np.ndarray | None:
+        if a is None and b is None:
+            return None
+        a = a if a is not None else np.full(rows[0], "", dtype=object)
+        b = b if b is not None else np.full(rows[1], "", dtype=object)
+        return np.concatenate([a, b])
+
+    rows = (len(first.source_rows), len(second.source_rows))
+    return io._Body(
+        cells=[np.concatenate([first.cells[j], second.cells[j]]) for j in range(width)],
+        source_rows=np.concatenate([first.source_rows, second.source_rows]),
+        extra=joined(first.extra, second.extra, rows),
+        split_with=joined(first.split_with, second.split_with, rows),
+    )
+
+
+def _take(body: io._Body, rows: slice) -> io._Body:
+    return io._Body(
+        cells=[column[rows] for column in body.cells],
+        source_rows=body.source_rows[rows],
+        extra=None if body.extra is None else body.extra[rows],
+        split_with=None if body.split_with is None else body.split_with[rows],
+    )
+
+
+def _settled_end(body: io._Body, header: _Header) -> int:
+    """How many leading rows of ``body`` no later row can change: up to the last full row with a NIK.
+
+    Only the trailing run of sparse rows is judged by what follows (the signature block); a row with a NIK and more
+    than three cells ends any such run.
+    """
+    if not body.cells:
+        return 0
+    filled = sum((column != "").astype(np.int64) for column in body.cells)
+    has_nik = io._column_has_digits(body.cells, header.mapping, Field.NIK)
+    full = np.flatnonzero(has_nik & (filled > 3))
+    return int(full[-1]) + 1 if len(full) else 0
+
+
+def _block_table(path: Path, header: _Header, body: io._Body) -> io.ReadTable:
+    io._check_cell_lengths(path, None, body, header.mapping, header.labels)
+    reasons = io._skip_reasons(body.cells, header.header_top, header.mapping, header.header_width)
+    keep = reasons == ""
+    base = header.table
+    return io.ReadTable(
+        path=path,
+        sheet=None,
+        header_row=base.header_row,
+        data=io._data_frame(body, header.mapping, keep),
+        columns=base.columns,
+        column_letters=base.column_letters,
+        unmapped_headers=base.unmapped_headers,
+        skipped=io._skipped_frame(body, reasons, ~keep),
+        header_notes=base.header_notes,
+        row_notes=io._split_row_notes(body),
+    )
+
+
+class TableBlocks:
+    """A table's rows in blocks, readable as often as needed (each pass over a CSV reads the file again)."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        mapping: Mapping[str, str] | None = None,
+        required: tuple[Field, ...] = (),
+        block_bytes: int = BLOCK_BYTES,
+    ) -> None:
+        self.path = Path(path)
+        self.size = self.path.stat().st_size if self.path.is_file() else 0
+        self._overrides, self._required, self._block_bytes = mapping, required, block_bytes
+        self._whole: io.ReadTable | None = None
+        self.bytes_read = 0  # of the pass under way, after the last block handed out
+        self._codec: str | None = None
+        self.header = self._open()
+
+    @property
+    def description(self) -> io.ReadTable:
+        """The table with its header mapping and no rows: file, columns, header notes."""
+        return self.header.table if self.header is not None else self._whole_table()
+
+    def _whole_table(self) -> io.ReadTable:
+        if self._whole is None:
+            self._whole = io.read_table(self.path, mapping=self._overrides, required=self._required)
+        return self._whole
+
+    def _open(self) -> _Header | None:
+        """The header of a CSV that can be read in blocks; None for anything read whole."""
+        if io._file_kind(self.path) != "text":
+            return None
+        with self.path.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+        if self.size > len(head):
+            head = head[: head.rfind(b"\n") + 1]
+        text, codec, bom_length = io._decode(head, Location(str(self.path)))
+        if codec.startswith("utf-16") or ("\r" in text and "\n" not in text):
+            return None
+        self._codec = codec
+        sample = text[: io._offset_after_lines(text[: io.MAX_SAMPLE_CHARS], 4 * io.MAX_HEADER_SCAN)]
+        self._delimiter = io._choose_delimiter(sample)
+        records = io._first_records(sample, self._delimiter)
+        grid = io._Grid(
+            top=[[cell.strip(io._WHITESPACE) for cell in record] for record, _ in records],
+            body_after=lambda _last, width: _empty_body(width),
+            labels=lambda index: str(index + 1),
+        )
+        header = _find_header(self.path, grid, self._overrides, self._required)
+        lines = records[header.last_header][1]
+        self._body_start = bom_length + len(sample[: io._offset_after_lines(sample, lines)].encode(codec))
+        self._first_line = lines + 1
+        return header
+
+    def blocks(self, *, restart: Callable[[], None] | None = None) -> Iterator[io.ReadTable]:
+        """Every row, in file order. ``restart`` is called when the blocks start over from the first (a byte that
+        is not UTF-8 turned up late): the caller forgets what it took from the blocks so far."""
+        if self.header is None:
+            self.bytes_read = self.size
+            yield self._whole_table()
+            return
+        while True:
+            try:
+                yield from self._csv_blocks()
+                return
+            except _RestartWith as again:
+                # read_table decodes the whole file first: a byte that is not UTF-8 anywhere makes it cp1252.
+                self._codec = again.codec
+                if restart is None:
+                    raise RuntimeError("the file must be read again from its start") from None
+                restart()
+
+    def _csv_blocks(self) -> Iterator[io.ReadTable]:
+        header, carried, first_line = self.header, None, self._first_line
+        with self.path.open("rb") as handle:
+            handle.seek(self._body_start)
+            pending = b""
+            while True:
+                chunk = handle.read(self._block_bytes)
+                data, pending, last = _cut_at_record_end(pending + chunk, at_end=not chunk)
+                if data or last:
+                    width = len(header.labels)
+                    body = self._parse(data, first_line, width) if data else _empty_body(width)
+                    first_line += data.count(b"\n")
+                    body = _concat_bodies(carried, body)
+                    end = len(body.source_rows) if last else _settled_end(body, header)
+                    carried = _take(body, slice(end, None))
+                    self.bytes_read = handle.tell() - len(pending)
+                    yield _block_table(self.path, header, _take(body, slice(0, end)))
+                if last:
+                    return
+
+    def _parse(self, data: bytes, first_line: int, width: int) -> io._Body:
+        try:
+            if self._codec == "utf-8":
+                data.decode("utf-8")
+            body = io._csv_body(self.path, data, self._codec, self._delimiter, width, first_line)
+        except UnicodeDecodeError:
+            raise _RestartWith("cp1252" if self._codec == "utf-8" else "latin-1") from None
+        return io._split_rows_in_one_cell(body, self._delimiter)
+
+
+def _cut_at_record_end(data: bytes, *, at_end: bool) -> tuple[bytes, bytes, bool]:
+    """(whole records, the rest, whether this is the last block): cut after the last line break outside quotes."""
+    if at_end:
+        return data, b"", True
+    cut = data.rfind(b"\n") + 1
+    quotes = data.count(b'"', 0, cut)
+    while cut and quotes % 2:
+        previous = data.rfind(b"\n", 0, cut - 1) + 1
+        quotes -= data.count(b'"', previous, cut)
+        cut = previous
+    return data[:cut], data[cut:], False
+
+
+def read_whole(blocks: TableBlocks) -> io.ReadTable:
+    """All blocks as one table: what :func:`io.read_table` returns for the same file."""
+    parts: list[io.ReadTable] = []
+    for part in blocks.blocks(restart=parts.clear):
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0]
+    base = parts[0]
+    notes = [part.row_notes for part in parts if part.row_notes is not None]
+    return io.ReadTable(
+        path=base.path,
+        sheet=base.sheet,
+        header_row=base.header_row,
+        data=pd.concat([part.data for part in parts], ignore_index=True),
+        columns=base.columns,
+        column_letters=base.column_letters,
+        unmapped_headers=base.unmapped_headers,
+        skipped=pd.concat([part.skipped for part in parts], ignore_index=True),
+        header_notes=base.header_notes,
+        row_notes=pd.concat(notes, ignore_index=True) if notes else None,
+    )
+
+
+def no_data_error(table: io.ReadTable) -> UnusableInputError:
+    return UnusableInputError(
+        table.location(table.header_row),
+        "no data rows below the header",
+        "Export the list again without a filter, or choose the right sheet with --sheet.",
+    )

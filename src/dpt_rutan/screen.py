@@ -1,0 +1,244 @@
+"""Keep the rows of a KPU extract that can concern the prison; read the rest once and let it go.
+
+A regency's extract has a million rows and a province's thirty million, against a roster of a few thousand. A row
+can only matter if the matcher could pair it with an inmate, or if it is listed at the prison's TPS. The matcher pairs
+rows only through its blocking rules (``match.nik_candidate_pairs``, ``match.fuzzy_candidate_pairs``), so the screen
+asks those same functions, block by block, about the columns they read, and keeps exactly the rows they name:
+
+* pass 1, NIK blocks: a NIK equal to an inmate's, one typo from it, or agreeing with a masked one; a NIK Dukcapil
+  proposes for an inmate; a row listed at one of the prison's TPS numbers;
+* between the passes, the rows kept are typed and compared, and the inmates whose NIK row settles them
+  (``match.settled_rows``) need nothing more;
+* pass 2, the other inmates' birth-date and name blocks, and the other rows of every NIK pass 1 kept (a NIK listed
+  twice in the extract is a KPU_DUPLICATE).
+
+The decisions are then the ones reading the whole extract gives (``tests/test_screen.py`` checks it). What the whole
+extract is needed for, the regions it covers, is gathered from one row per distinct address and NIK region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from . import decide, io, match, names, nik, values
+from .blocks import TableBlocks, no_data_error
+from .fields import Field
+from .people import match_view, prepare_people
+
+PassProgress = Callable[[str, int, int, int], None]
+"""Told (what the pass looks for, bytes read, bytes in all, rows read) after each block."""
+
+_MAX_REMEMBERED_NAMES = 2_000_000
+_REGION_INPUTS = (Field.PROVINCE.value, Field.REGENCY.value, Field.DISTRICT.value)
+
+
+@dataclass
+class ScreenedExtract:
+    """The rows of an extract that concern the prison, and what the screen learnt from all of them."""
+
+    table: io.ReadTable  # the rows kept, in file order; the skipped rows and notes of the whole file
+    rows_read: int  # data rows in the whole extract
+    coverage: decide.Coverage
+
+
+class _NameKeys:
+    """``name_key`` as ``names.normalise_names`` gives it, remembered across blocks (names repeat)."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, str] = {}
+
+    def __call__(self, data: pd.DataFrame) -> np.ndarray:
+        if Field.NAME.value not in data:
+            return np.full(len(data), "", dtype=object)
+        codes, uniques = pd.factorize(data[Field.NAME.value].fillna("").astype(str).to_numpy(dtype=object))
+        new = [name for name in uniques if name not in self._known]
+        if new:
+            if len(self._known) > _MAX_REMEMBERED_NAMES:
+                self._known.clear()
+            keys = names.normalise_names(pd.Series(new, dtype=object))["name_key"]
+            self._known.update(zip(new, keys, strict=True))
+        return np.array([self._known[name] for name in uniques] or [""], dtype=object)[codes]
+
+
+def _nik_blocks_view(data: pd.DataFrame) -> pd.DataFrame:
+    """The columns NIK blocking reads. Usable NIKs join through their neighbours, which include the NIK itself,
+    so no row needs the structure checks here."""
+    text = nik.nik_text(data)
+    return pd.DataFrame(
+        {
+            "source_row": data["source_row"].astype("int64").to_numpy(),
+            "nik_clean": text["nik_clean"].to_numpy(),
+            "nik_usable": False,
+            "nik_masked_pattern": text["nik_masked_pattern"].to_numpy(),
+        }
+    )
+
+
+def _fuzzy_blocks_view(data: pd.DataFrame, reference_date: date, name_keys: _NameKeys) -> pd.DataFrame:
+    """The columns birth-date and name blocking read, as ``prepare_people`` computes them."""
+    birth = values.birth_dates(data, reference_date=reference_date)
+    unknown = birth.isna().to_numpy()
+    if unknown.any():  # the birth date a trustworthy NIK encodes stands in, as in prepare_people
+        check = nik.nik_findings(data.loc[unknown], reference_date=reference_date).columns
+        birth.loc[unknown] = check["nik_birth_date"].where(check["nik_usable"])
+    return pd.DataFrame(
+        {
+            "source_row": data["source_row"].astype("int64").to_numpy(),
+            "birth_date": pd.to_datetime(birth).to_numpy(),
+            "name_key": name_keys(data),
+        }
+    )
+
+
+def _listed_at_prison(data: pd.DataFrame, rules: decide.Rules) -> np.ndarray:
+    """A TPS number of the prison's; the kecamatan and kelurahan are checked once the rows are typed."""
+    if Field.TPS.value not in data:
+        return np.zeros(len(data), dtype=bool)
+    return decide.tps_number(data[Field.TPS.value]).isin(list(rules.prison_tps)).fillna(False).to_numpy(dtype=bool)
+
+
+class _RegionSamples:
+    """One row per distinct address and NIK region: all that ``decide.extract_coverage`` depends on."""
+
+    def __init__(self) -> None:
+        self._seen: set[tuple] = set()
+        self._rows: list[pd.DataFrame] = []
+
+    def add(self, data: pd.DataFrame, nik_clean: pd.Series) -> None:
+        nik_region = nik_clean.where(nik_clean.str.len() == 16, "").str.slice(0, 6)
+        keys = pd.DataFrame({field: data[field] for field in _REGION_INPUTS if field in data}).assign(nik=nik_region)
+        positions = np.flatnonzero(~keys.duplicated().to_numpy())
+        distinct = list(keys.iloc[positions].itertuples(index=False, name=None))
+        new = [position for position, key in zip(positions, distinct, strict=True) if key not in self._seen]
+        self._seen.update(distinct)
+        if new:
+            self._rows.append(data.iloc[new])
+
+    def coverage(self, table: io.ReadTable, reference_date: date) -> decide.Coverage:
+        samples = pd.concat(self._rows, ignore_index=True) if self._rows else table.data.iloc[:0]
+        people = prepare_people(_with_rows(table, samples), reference_date=reference_date, require_rows=False)
+        return decide.extract_coverage(people.frame)
+
+
+def _with_rows(table: io.ReadTable, data: pd.DataFrame, skipped: pd.DataFrame | None = None, notes=None):
+    return io.ReadTable(
+        path=table.path,
+        sheet=table.sheet,
+        header_row=table.header_row,
+        data=data.reset_index(drop=True),
+        columns=table.columns,
+        column_letters=table.column_letters,
+        unmapped_headers=table.unmapped_headers,
+        skipped=skipped if skipped is not None else table.skipped.iloc[:0],
+        header_notes=table.header_notes,
+        row_notes=notes,
+    )
+
+
+def _rows_in(pairs: pd.DataFrame, data: pd.DataFrame) -> np.ndarray:
+    return data["source_row"].astype("int64").isin(pairs["right_row"]).to_numpy()
+
+
+class _Kept:
+    """What a pass takes from the blocks; forgotten when the blocks start over."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.data: list[pd.DataFrame] = []
+        self.skipped: list[pd.DataFrame] = []
+        self.notes: list[pd.DataFrame] = []
+        self.rows_read = 0
+        self.regions = _RegionSamples()
+
+
+def _told(progress: PassProgress | None, label: str, blocks: TableBlocks) -> Callable[[int], None]:
+    def tell(rows: int) -> None:
+        if progress:
+            progress(label, blocks.bytes_read, blocks.size, rows)
+
+    return tell
+
+
+def _first_pass(
+    blocks: TableBlocks, roster: pd.DataFrame, rules: decide.Rules, extra_niks: frozenset[str], tell
+) -> _Kept:
+    kept = _Kept()
+    for block in blocks.blocks(restart=kept.reset):
+        data = block.data
+        view = _nik_blocks_view(data)
+        keep = _rows_in(match.nik_candidate_pairs(roster, view), data)
+        keep = keep | view["nik_clean"].isin(extra_niks).to_numpy() | _listed_at_prison(data, rules)
+        kept.data.append(data[keep])
+        kept.skipped.append(block.skipped)
+        if block.row_notes is not None:
+            kept.notes.append(block.row_notes)
+        kept.rows_read += len(data)
+        kept.regions.add(data, view["nik_clean"])
+        tell(kept.rows_read)
+    return kept
+
+
+def _second_pass(
+    blocks: TableBlocks,
+    open_roster: pd.DataFrame,
+    listed_niks: frozenset[str],
+    taken: np.ndarray,
+    reference_date: date,
+    tell,
+) -> list[pd.DataFrame]:
+    found: list[pd.DataFrame] = []
+    name_keys = _NameKeys()
+    rows = 0
+    for block in blocks.blocks(restart=found.clear):
+        rows += len(block.data)
+        data = block.data[~block.data["source_row"].astype("int64").isin(taken).to_numpy()]
+        keep = nik.nik_text(data)["nik_clean"].isin(listed_niks).to_numpy()
+        if len(open_roster):
+            view = _fuzzy_blocks_view(data, reference_date, name_keys)
+            keep = keep | _rows_in(match.fuzzy_candidate_pairs(open_roster, view), data)
+        found.append(data[keep])
+        tell(rows)
+    return found
+
+
+def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    frames = [frame for frame in frames if len(frame)]
+    return pd.concat(frames, ignore_index=True) if frames else empty.iloc[:0]
+
+
+def screen_extract(
+    blocks: TableBlocks,
+    roster: pd.DataFrame,
+    rules: decide.Rules,
+    *,
+    reference_date: date,
+    settings: match.MatchSettings,
+    extra_niks: frozenset[str] = frozenset(),
+    progress: PassProgress | None = None,
+) -> ScreenedExtract:
+    """The rows of the extract in ``blocks`` that can concern the inmates of ``roster`` (a match view)."""
+
+    described = blocks.description
+    first = _first_pass(blocks, roster, rules, extra_niks, _told(progress, "NIK", blocks))
+    if first.rows_read == 0:
+        raise no_data_error(described)
+    empty = described.data
+    by_nik = _with_rows(described, _concat(first.data, empty))
+    typed = match_view(prepare_people(by_nik, reference_date=reference_date, require_rows=False).frame)
+    compared = match.compare_pairs(match.nik_candidate_pairs(roster, typed), roster, typed, settings)
+    open_roster = roster[~roster["source_row"].isin(match.settled_rows(compared, settings))]
+    listed = frozenset(typed.loc[typed["nik_usable"], "nik_clean"])
+    taken = by_nik.data["source_row"].astype("int64").to_numpy()
+    tell = _told(progress, "tanggal lahir dan nama", blocks)
+    more = _second_pass(blocks, open_roster, listed, taken, reference_date, tell)
+    rows = _concat([by_nik.data, *more], empty).sort_values("source_row", kind="stable")
+    notes = pd.concat(first.notes, ignore_index=True) if first.notes else None
+    table = _with_rows(described, rows, _concat(first.skipped, described.skipped), notes)
+    return ScreenedExtract(table, first.rows_read, first.regions.coverage(described, reference_date))
