@@ -249,6 +249,17 @@ def _cut_at_record_end(data: bytes, *, at_end: bool) -> tuple[bytes, bytes, bool
     return data[:cut], data[cut:], False
 
 
+def concat_rows(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    """Data rows of several blocks as one frame; only ragged blocks have the ``_extra`` column."""
+    frames = [frame for frame in frames if len(frame)]
+    if not frames:
+        return empty.iloc[:0]
+    rows = pd.concat(frames, ignore_index=True)
+    if io.EXTRA_COLUMN in rows:
+        rows[io.EXTRA_COLUMN] = rows[io.EXTRA_COLUMN].fillna("")
+    return rows
+
+
 def read_whole(blocks: TableBlocks) -> io.ReadTable:
     """All blocks as one table: what :func:`io.read_table` returns for the same file."""
     parts: list[io.ReadTable] = []
@@ -262,7 +273,7 @@ def read_whole(blocks: TableBlocks) -> io.ReadTable:
         path=base.path,
         sheet=base.sheet,
         header_row=base.header_row,
-        data=pd.concat([part.data for part in parts], ignore_index=True),
+        data=concat_rows([part.data for part in parts], base.data),
         columns=base.columns,
         column_letters=base.column_letters,
         unmapped_headers=base.unmapped_headers,

@@ -150,8 +150,10 @@ def roster_duplicates(view: pd.DataFrame, settings: match.MatchSettings) -> pd.D
 
 def tps_number(text: pd.Series) -> pd.Series:
     """'TPS 901', '901', '0901' -> 901; anything else -> <NA>."""
-    digits = text.fillna("").astype(str).str.extract(r"(\d+)", expand=False)
-    return pd.to_numeric(digits, errors="coerce").astype("Int64")
+    codes, uniques = pd.factorize(text.fillna("").astype(str).to_numpy(dtype=object))
+    digits = pd.Series(uniques, dtype=object).str.extract(r"(\d+)", expand=False)  # a few hundred distinct values
+    numbers = pd.to_numeric(digits, errors="coerce").astype("Int64")
+    return pd.Series(numbers.array.take(codes, allow_fill=True), index=text.index, dtype="Int64")
 
 
 def at_prison_tps(kpu: pd.DataFrame, rules: Rules) -> pd.Series:

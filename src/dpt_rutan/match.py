@@ -148,6 +148,7 @@ def _nik_neighbour_candidates(left_niks: tuple, right_niks: tuple) -> pd.DataFra
 def _masked_keys(patterns: pd.Series) -> pd.DataFrame:
     """Masked patterns that can agree with a NIK: 16 characters, the first two (the province) shown, every shown
     character a digit; with the positions they hide as a ``shape`` and their shown digits as an int64 ``key``."""
+    patterns = patterns[patterns != ""]
     patterns = patterns[patterns.str.fullmatch(r"[0-9]{2}[0-9*]{14}", na=False)]
     codes = np.array([[ord(c) for c in p] for p in patterns], dtype=np.int64).reshape(-1, 16)
     hidden = codes == _MASK_CODE

@@ -26,14 +26,14 @@ import numpy as np
 import pandas as pd
 
 from . import decide, io, match, names, nik, values
-from .blocks import TableBlocks, no_data_error
+from .blocks import TableBlocks, concat_rows, no_data_error
 from .fields import Field
 from .people import match_view, prepare_people
 
 PassProgress = Callable[[str, int, int, int], None]
 """Told (what the pass looks for, bytes read, bytes in all, rows read) after each block."""
 
-_MAX_REMEMBERED_NAMES = 2_000_000
+_MAX_REMEMBERED = 2_000_000
 _REGION_INPUTS = (Field.PROVINCE.value, Field.REGENCY.value, Field.DISTRICT.value)
 
 
@@ -46,23 +46,30 @@ class ScreenedExtract:
     coverage: decide.Coverage
 
 
-class _NameKeys:
-    """``name_key`` as ``names.normalise_names`` gives it, remembered across blocks (names repeat)."""
+class _PerDistinct:
+    """``compute`` (a function of a Series of texts) of each distinct text once, remembered across blocks: birth
+    dates and names repeat from block to block, and parsing them is most of a block's cost."""
 
-    def __init__(self) -> None:
-        self._known: dict[str, str] = {}
+    def __init__(self, compute: Callable[[pd.Series], pd.Series]) -> None:
+        self._compute = compute
+        self._known: dict[str, object] = {}
 
-    def __call__(self, data: pd.DataFrame) -> np.ndarray:
-        if Field.NAME.value not in data:
-            return np.full(len(data), "", dtype=object)
-        codes, uniques = pd.factorize(data[Field.NAME.value].fillna("").astype(str).to_numpy(dtype=object))
-        new = [name for name in uniques if name not in self._known]
+    def __call__(self, texts: pd.Series) -> np.ndarray:
+        codes, uniques = pd.factorize(texts.fillna("").astype(str).to_numpy(dtype=object))
+        new = [text for text in uniques if text not in self._known]
         if new:
-            if len(self._known) > _MAX_REMEMBERED_NAMES:
+            if len(self._known) > _MAX_REMEMBERED:
                 self._known.clear()
-            keys = names.normalise_names(pd.Series(new, dtype=object))["name_key"]
-            self._known.update(zip(new, keys, strict=True))
-        return np.array([self._known[name] for name in uniques] or [""], dtype=object)[codes]
+            self._known.update(zip(new, self._compute(pd.Series(new, dtype=object)).to_numpy(), strict=True))
+        return pd.Series([self._known[text] for text in uniques] or [None]).to_numpy()[codes]
+
+
+def _name_keys() -> _PerDistinct:
+    return _PerDistinct(lambda texts: names.normalise_names(texts)["name_key"])
+
+
+def _birth_dates(reference_date: date) -> _PerDistinct:
+    return _PerDistinct(lambda texts: values.parse_dates(texts, reference_date=reference_date)[0])
 
 
 def _nik_blocks_view(data: pd.DataFrame) -> pd.DataFrame:
@@ -79,18 +86,21 @@ def _nik_blocks_view(data: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _fuzzy_blocks_view(data: pd.DataFrame, reference_date: date, name_keys: _NameKeys) -> pd.DataFrame:
+def _fuzzy_blocks_view(
+    data: pd.DataFrame, reference_date: date, birth_dates: _PerDistinct, name_keys: _PerDistinct
+) -> pd.DataFrame:
     """The columns birth-date and name blocking read, as ``prepare_people`` computes them."""
-    birth = values.birth_dates(data, reference_date=reference_date)
+    birth = pd.Series(pd.to_datetime(birth_dates(values.birth_date_texts(data))), index=data.index)
     unknown = birth.isna().to_numpy()
     if unknown.any():  # the birth date a trustworthy NIK encodes stands in, as in prepare_people
         check = nik.nik_findings(data.loc[unknown], reference_date=reference_date).columns
         birth.loc[unknown] = check["nik_birth_date"].where(check["nik_usable"])
+    name = data[Field.NAME.value] if Field.NAME.value in data else pd.Series("", index=data.index)
     return pd.DataFrame(
         {
             "source_row": data["source_row"].astype("int64").to_numpy(),
-            "birth_date": pd.to_datetime(birth).to_numpy(),
-            "name_key": name_keys(data),
+            "birth_date": birth.to_numpy(),
+            "name_key": name_keys(name),
         }
     )
 
@@ -194,21 +204,21 @@ def _second_pass(
     tell,
 ) -> list[pd.DataFrame]:
     found: list[pd.DataFrame] = []
-    name_keys = _NameKeys()
+    birth_dates, name_keys = _birth_dates(reference_date), _name_keys()
     rows = 0
     for block in blocks.blocks(restart=found.clear):
         rows += len(block.data)
         data = block.data[~block.data["source_row"].astype("int64").isin(taken).to_numpy()]
         keep = nik.nik_text(data)["nik_clean"].isin(listed_niks).to_numpy()
         if len(open_roster):
-            view = _fuzzy_blocks_view(data, reference_date, name_keys)
+            view = _fuzzy_blocks_view(data, reference_date, birth_dates, name_keys)
             keep = keep | _rows_in(match.fuzzy_candidate_pairs(open_roster, view), data)
         found.append(data[keep])
         tell(rows)
     return found
 
 
-def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+def _skipped(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
     frames = [frame for frame in frames if len(frame)]
     return pd.concat(frames, ignore_index=True) if frames else empty.iloc[:0]
 
@@ -230,7 +240,7 @@ def screen_extract(
     if first.rows_read == 0:
         raise no_data_error(described)
     empty = described.data
-    by_nik = _with_rows(described, _concat(first.data, empty))
+    by_nik = _with_rows(described, concat_rows(first.data, empty))
     typed = match_view(prepare_people(by_nik, reference_date=reference_date, require_rows=False).frame)
     compared = match.compare_pairs(match.nik_candidate_pairs(roster, typed), roster, typed, settings)
     open_roster = roster[~roster["source_row"].isin(match.settled_rows(compared, settings))]
@@ -238,7 +248,7 @@ def screen_extract(
     taken = by_nik.data["source_row"].astype("int64").to_numpy()
     tell = _told(progress, "tanggal lahir dan nama", blocks)
     more = _second_pass(blocks, open_roster, listed, taken, reference_date, tell)
-    rows = _concat([by_nik.data, *more], empty).sort_values("source_row", kind="stable")
+    rows = concat_rows([by_nik.data, *more], empty).sort_values("source_row", kind="stable")
     notes = pd.concat(first.notes, ignore_index=True) if first.notes else None
-    table = _with_rows(described, rows, _concat(first.skipped, described.skipped), notes)
+    table = _with_rows(described, rows, _skipped(first.skipped, described.skipped), notes)
     return ScreenedExtract(table, first.rows_read, first.regions.coverage(described, reference_date))

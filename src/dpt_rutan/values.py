@@ -365,12 +365,11 @@ def _birth_date_text(data: pd.DataFrame, out: pd.DataFrame) -> tuple[pd.Series, 
     return own_date.where(~from_ttl, ttl_date), field, own_date.where(~from_ttl, ttl)
 
 
-def birth_dates(data: pd.DataFrame, *, reference_date: date) -> pd.Series:
-    """Every row's birth date as :func:`type_table` reads it (NaT where missing or unreadable), and nothing else."""
+def birth_date_texts(data: pd.DataFrame) -> pd.Series:
+    """The text every row's birth date is read from by :func:`type_table` (its own column, else the TTL's date)."""
     if _BIRTH_DATE not in data and _TTL_FIELD not in data:
-        return pd.Series(pd.NaT, index=data.index, dtype="datetime64[ns]")
-    text, _, _ = _birth_date_text(data, pd.DataFrame(index=data.index))
-    return pd.to_datetime(parse_dates(text, reference_date=reference_date)[0])
+        return pd.Series("", index=data.index, dtype=object)
+    return _birth_date_text(data, pd.DataFrame(index=data.index))[0]
 
 
 def _type_birth_date(data: pd.DataFrame, out: pd.DataFrame, reference_date: date) -> list[pd.DataFrame]:
