@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dpt_rutan import decide, io, match
+from dpt_rutan import decide, io, match, screen
 from dpt_rutan.election import load_profile
 from dpt_rutan.fields import Field
 from dpt_rutan.people import match_view, prepare_people
@@ -189,3 +189,34 @@ def test_one_block_and_many_blocks_agree_on_everything(files, streamed):
     pd.testing.assert_frame_equal(result.kpu_side, one_block.kpu_side)
     assert result.coverage == one_block.coverage
     assert result.kpu.frame["source_row"].tolist() == one_block.kpu.frame["source_row"].tolist()
+
+
+def test_what_a_wrong_quick_look_misses_is_read_again(tmp_path, monkeypatch):
+    """The quick look reads cells unchecked; should it take an inmate as settled or miss a NIK at the prison's TPS,
+    a further pass fetches those rows and the result is still that of reading everything."""
+    header = "NIK;NAMA;TANGGAL LAHIR;JENIS KELAMIN;KELURAHAN;KECAMATAN;KABUPATEN/KOTA;TPS"
+    rows = [f"3316091201800{n:03d};WARGA {n};12-01-1980;L;JEPON;JEPON;BLORA;003" for n in range(1, 400)]
+    rows[10] = "3316094507900001;SITI AMINAH;05-07-1990;P;JEPON;JEPON;BLORA;004"
+    rows[20] = "3316092303750002;AGUS SALIM;23-03-1975;L;JEPON;JEPON;BLORA;004"
+    rows.append("3316094507900001;SITI AMINAH;05-07-1990;P;KAUMAN;BLORA;BLORA;901")
+    extract = tmp_path / "dpt.csv"
+    extract.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "NAMA,NIK,TGL LAHIR,JK\nBUDI,3316091201800007,12-01-1980,L\nAGUS SALIM,,23-03-1975,L\n", encoding="utf-8"
+    )
+
+    def wrong_look(blocks, roster, *_):
+        return screen._Look(settled=pd.Index(roster["source_row"]), prison_niks=frozenset())
+
+    monkeypatch.setattr(screen, "_quick_look", wrong_look)
+    labels: list[str] = []
+    result = reconcile(
+        roster, extract, site=SITE, profile=PROFILE, block_bytes=4096, progress=lambda label, *_: labels.append(label)
+    )
+    decisions, whole_side = _whole_extract_statuses(roster, extract)
+    assert "baris yang terlewat" in labels
+    assert result.decisions["kpu_row"].tolist() == [8, 22]  # BUDI by NIK, AGUS SALIM by name and birth date
+    pd.testing.assert_frame_equal(result.decisions[COMPARED], decisions[COMPARED])
+    pd.testing.assert_frame_equal(result.kpu_side, whole_side)
+    assert set(result.kpu_side["source_row"]) == {12, 401}

@@ -176,15 +176,78 @@ def _told(progress: PassProgress | None, label: str, blocks: TableBlocks) -> Cal
     return tell
 
 
-def _first_pass(
-    blocks: TableBlocks, roster: pd.DataFrame, rules: decide.Rules, extra_niks: frozenset[str], tell
+_LOOK_FIELDS = tuple(
+    field.value
+    for field in (
+        Field.NIK,
+        Field.NAME,
+        Field.BIRTH_DATE,
+        Field.TTL,
+        Field.SEX,
+        Field.MOTHER_NAME,
+        Field.TPS,
+    )
+)
+
+
+@dataclass
+class _Look:
+    """What a quick look at the columns the matcher compares tells before the rows are read in full."""
+
+    settled: pd.Index  # inmates whose own NIK row decides them: no birth-date or name blocks needed
+    prison_niks: frozenset[str]  # NIKs listed at a TPS number of the prison's
+
+
+def _quick_look(
+    blocks: TableBlocks,
+    roster: pd.DataFrame,
+    rules: decide.Rules,
+    reference_date: date,
+    settings: match.MatchSettings,
+    tell,
+) -> _Look:
+    inmate_niks = frozenset(roster.loc[roster["nik_usable"], "nik_clean"])
+    found: list[pd.DataFrame] = []
+    prison_niks: set[str] = set()
+    rows = 0
+    for columns in blocks.columns_only(_LOOK_FIELDS):
+        clean = nik.nik_text(columns)["nik_clean"]
+        found.append(columns[clean.isin(inmate_niks).to_numpy()])
+        prison_niks.update(clean[_listed_at_prison(columns, rules)])
+        rows += len(columns)
+        tell(rows)
+    described = blocks.description
+    rows_found = concat_rows(found, described.data.drop(columns="source_row"))
+    rows_found = rows_found.apply(lambda column: column.str.strip(io._WHITESPACE)).assign(
+        source_row=np.arange(len(rows_found), dtype="int64")
+    )
+    typed = match_view(
+        prepare_people(_with_rows(described, rows_found), reference_date=reference_date, require_rows=False).frame
+    )
+    compared = match.compare_pairs(match.nik_candidate_pairs(roster, typed), roster, typed, settings)
+    return _Look(match.settled_rows(compared, settings), frozenset(prison_niks - {""}))
+
+
+def _main_pass(
+    blocks: TableBlocks,
+    roster: pd.DataFrame,
+    look: _Look,
+    rules: decide.Rules,
+    extra_niks: frozenset[str],
+    reference_date: date,
+    tell,
 ) -> _Kept:
     kept = _Kept()
+    open_roster = roster[~roster["source_row"].isin(look.settled)]
+    birth_dates, name_keys = _birth_dates(reference_date), _name_keys()
     for block in blocks.blocks(restart=kept.reset):
         data = block.data
         view = _nik_blocks_view(data)
         keep = _rows_in(match.nik_candidate_pairs(roster, view), data)
-        keep = keep | view["nik_clean"].isin(extra_niks).to_numpy() | _listed_at_prison(data, rules)
+        keep = keep | view["nik_clean"].isin(extra_niks | look.prison_niks).to_numpy() | _listed_at_prison(data, rules)
+        if len(open_roster):
+            fuzzy = _fuzzy_blocks_view(data, reference_date, birth_dates, name_keys)
+            keep = keep | _rows_in(match.fuzzy_candidate_pairs(open_roster, fuzzy), data)
         kept.data.append(data[keep])
         kept.skipped.append(block.skipped)
         if block.row_notes is not None:
@@ -236,19 +299,41 @@ def screen_extract(
     """The rows of the extract in ``blocks`` that can concern the inmates of ``roster`` (a match view)."""
 
     described = blocks.description
-    first = _first_pass(blocks, roster, rules, extra_niks, _told(progress, "NIK", blocks))
-    if first.rows_read == 0:
+    look = _quick_look(blocks, roster, rules, reference_date, settings, _told(progress, "NIK (sekilas)", blocks))
+    main = _main_pass(
+        blocks, roster, look, rules, extra_niks, reference_date, _told(progress, "baris untuk pencocokan", blocks)
+    )
+    if main.rows_read == 0:
         raise no_data_error(described)
-    empty = described.data
-    by_nik = _with_rows(described, concat_rows(first.data, empty))
-    typed = match_view(prepare_people(by_nik, reference_date=reference_date, require_rows=False).frame)
+    kept = _with_rows(described, concat_rows(main.data, described.data))
+    more = _what_the_look_missed(blocks, kept, roster, look, rules, reference_date, settings, progress)
+    rows = concat_rows([kept.data, *more], described.data).sort_values("source_row", kind="stable")
+    notes = pd.concat(main.notes, ignore_index=True) if main.notes else None
+    table = _with_rows(described, rows, _skipped(main.skipped, described.skipped), notes)
+    return ScreenedExtract(table, main.rows_read, main.regions.coverage(described, reference_date))
+
+
+def _what_the_look_missed(
+    blocks: TableBlocks,
+    kept: io.ReadTable,
+    roster: pd.DataFrame,
+    look: _Look,
+    rules: decide.Rules,
+    reference_date: date,
+    settings: match.MatchSettings,
+    progress: PassProgress | None,
+) -> list[pd.DataFrame]:
+    """Read once more for inmates the quick look took as settled but the rows read in full do not settle, and for
+    NIKs at the prison's TPS it did not see (it reads cells as written: a zero-width space hides a NIK from it):
+    rare, and then the result is still exactly that of reading everything."""
+    typed = match_view(prepare_people(kept, reference_date=reference_date, require_rows=False).frame)
     compared = match.compare_pairs(match.nik_candidate_pairs(roster, typed), roster, typed, settings)
-    open_roster = roster[~roster["source_row"].isin(match.settled_rows(compared, settings))]
-    listed = frozenset(typed.loc[typed["nik_usable"], "nik_clean"])
-    taken = by_nik.data["source_row"].astype("int64").to_numpy()
-    tell = _told(progress, "tanggal lahir dan nama", blocks)
-    more = _second_pass(blocks, open_roster, listed, taken, reference_date, tell)
-    rows = concat_rows([by_nik.data, *more], empty).sort_values("source_row", kind="stable")
-    notes = pd.concat(first.notes, ignore_index=True) if first.notes else None
-    table = _with_rows(described, rows, _skipped(first.skipped, described.skipped), notes)
-    return ScreenedExtract(table, first.rows_read, first.regions.coverage(described, reference_date))
+    settled = match.settled_rows(compared, settings)
+    unsettled = roster[roster["source_row"].isin(look.settled) & ~roster["source_row"].isin(settled)]
+    at_prison = nik.nik_text(kept.data)["nik_clean"][_listed_at_prison(kept.data, rules)]
+    unseen_niks = frozenset(at_prison) - look.prison_niks - {""}
+    if unsettled.empty and not unseen_niks:
+        return []
+    taken = kept.data["source_row"].astype("int64").to_numpy()
+    tell = _told(progress, "baris yang terlewat", blocks)
+    return _second_pass(blocks, unsettled, unseen_niks, taken, reference_date, tell)
