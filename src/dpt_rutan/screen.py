@@ -176,6 +176,19 @@ def _told(progress: PassProgress | None, label: str, blocks: TableBlocks) -> Cal
     return tell
 
 
+def _inmate_niks(roster: pd.DataFrame) -> frozenset[str]:
+    return frozenset(roster.loc[roster["nik_usable"], "nik_clean"])
+
+
+def _settled_by(
+    rows: io.ReadTable, roster: pd.DataFrame, reference_date: date, settings: match.MatchSettings
+) -> pd.Index:
+    """The inmates that extract rows holding their own NIK settle (``match.settled_rows``)."""
+    typed = match_view(prepare_people(rows, reference_date=reference_date, require_rows=False).frame)
+    compared = match.compare_pairs(match.nik_candidate_pairs(roster, typed), roster, typed, settings)
+    return match.settled_rows(compared, settings)
+
+
 _LOOK_FIELDS = tuple(
     field.value
     for field in (
@@ -206,7 +219,7 @@ def _quick_look(
     settings: match.MatchSettings,
     tell,
 ) -> _Look:
-    inmate_niks = frozenset(roster.loc[roster["nik_usable"], "nik_clean"])
+    inmate_niks = _inmate_niks(roster)
     found: list[pd.DataFrame] = []
     prison_niks: set[str] = set()
     rows = 0
@@ -221,11 +234,8 @@ def _quick_look(
     rows_found = rows_found.apply(lambda column: column.str.strip(io._WHITESPACE)).assign(
         source_row=np.arange(len(rows_found), dtype="int64")
     )
-    typed = match_view(
-        prepare_people(_with_rows(described, rows_found), reference_date=reference_date, require_rows=False).frame
-    )
-    compared = match.compare_pairs(match.nik_candidate_pairs(roster, typed), roster, typed, settings)
-    return _Look(match.settled_rows(compared, settings), frozenset(prison_niks - {""}))
+    settled = _settled_by(_with_rows(described, rows_found), roster, reference_date, settings)
+    return _Look(settled, frozenset(prison_niks - {""}))
 
 
 def _main_pass(
@@ -326,11 +336,11 @@ def _what_the_look_missed(
     """Read once more for inmates the quick look took as settled but the rows read in full do not settle, and for
     NIKs at the prison's TPS it did not see (it reads cells as written: a zero-width space hides a NIK from it):
     rare, and then the result is still exactly that of reading everything."""
-    typed = match_view(prepare_people(kept, reference_date=reference_date, require_rows=False).frame)
-    compared = match.compare_pairs(match.nik_candidate_pairs(roster, typed), roster, typed, settings)
-    settled = match.settled_rows(compared, settings)
+    clean = nik.nik_text(kept.data)["nik_clean"]
+    own_nik_rows = _with_rows(kept, kept.data[clean.isin(_inmate_niks(roster)).to_numpy()])
+    settled = _settled_by(own_nik_rows, roster, reference_date, settings)
     unsettled = roster[roster["source_row"].isin(look.settled) & ~roster["source_row"].isin(settled)]
-    at_prison = nik.nik_text(kept.data)["nik_clean"][_listed_at_prison(kept.data, rules)]
+    at_prison = clean[_listed_at_prison(kept.data, rules)]
     unseen_niks = frozenset(at_prison) - look.prison_niks - {""}
     if unsettled.empty and not unseen_niks:
         return []
