@@ -197,14 +197,27 @@ def _swapped_birth_days(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(days.view(np.int64), dtype="Int64").mask(np.isnat(days))
 
 
-def _name_year_candidates(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
-    """Same name key and birth year (both may be empty, as in the key ``name_key|year`` this replaces)."""
+def _name_and_date_part_candidates(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """Same name key and two of the birth date's three parts: a birth date one digit off in its day, month or year.
+
+    Only a pair whose birth dates are one edit apart (level "partial") or unknown on both sides can reach the review
+    score without a NIK; a name key and birth year alone made blocks of thousands in a province's extract, nearly
+    all of them pairs whose dates differ in two parts.
+    """
 
     def keys(frame: pd.DataFrame, row: str) -> pd.DataFrame:
-        year = frame["birth_date"].dt.year.fillna(-1).astype("int64")
-        return pd.DataFrame({row: frame["source_row"].to_numpy(), "name_key": frame["name_key"], "year": year})
+        dob = frame["birth_date"]
+        parts = {part: getattr(dob.dt, part).fillna(-1).astype("int64") for part in ("year", "month", "day")}
+        return pd.DataFrame({row: frame["source_row"].to_numpy(), "name_key": frame["name_key"], **parts})
 
-    return _join_keys(keys(left, "left_row"), keys(right, "right_row"), ["name_key", "year"])
+    left_keys, right_keys = keys(left, "left_row"), keys(right, "right_row")
+    return pd.concat(
+        [
+            _join_keys(left_keys, right_keys, ["name_key", *two])
+            for two in (["year", "month"], ["year", "day"], ["month", "day"])
+        ],
+        ignore_index=True,
+    )
 
 
 def _union(rules: list[pd.DataFrame]) -> pd.DataFrame:
@@ -228,7 +241,7 @@ def nik_candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame
 
 
 def fuzzy_candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
-    """Pairs that share a birth date (or its day-month swap), or a name key and birth year.
+    """Pairs that share a birth date (or its day-month swap), or a name key and two parts of the birth date.
 
     Needs ``source_row``, ``birth_date`` and ``name_key`` only.
     """
@@ -236,8 +249,7 @@ def fuzzy_candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFra
         [
             _join_on(left, right, _birth_days(left), _birth_days(right)),
             _join_on(left, right, _swapped_birth_days(left), _birth_days(right)),
-            # Same name key and birth year catches birth dates off by a digit in the day or month.
-            _name_year_candidates(left, right),
+            _name_and_date_part_candidates(left, right),
         ]
     )
 
