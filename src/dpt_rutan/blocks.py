@@ -88,6 +88,7 @@ def _concat_bodies(first: io._Body | None, second: io._Body) -> io._Body:
         source_rows=np.concatenate([first.source_rows, second.source_rows]),
         extra=joined(first.extra, second.extra, rows),
         split_with=joined(first.split_with, second.split_with, rows),
+        cells_fit=first.cells_fit and second.cells_fit,
     )
 
 
@@ -97,6 +98,7 @@ def _take(body: io._Body, rows: slice) -> io._Body:
         source_rows=body.source_rows[rows],
         extra=None if body.extra is None else body.extra[rows],
         split_with=None if body.split_with is None else body.split_with[rows],
+        cells_fit=body.cells_fit,
     )
 
 

@@ -143,8 +143,9 @@ class _Grid:
 
 @dataclass
 class _Body:
-    # One object array of str per column, "" when empty. Per-cell work runs as list comprehensions over these,
-    # several times faster than pandas' str methods on Python-backed strings when there are a million rows.
+    # One object array of str per column, "" when empty. Per-cell work maps C-level str methods over these, or
+    # searches a column joined into one string, several times faster than pandas' str methods on Python-backed
+    # strings when there are a million rows.
     cells: list[np.ndarray]
     source_rows: np.ndarray
     numeric: Callable[[int], np.ndarray] | None = None  # column -> cell held a number (workbooks only)
