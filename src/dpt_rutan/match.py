@@ -130,21 +130,6 @@ def _one_edit_variants(digits: np.ndarray) -> np.ndarray:
     return np.concatenate([substituted.reshape(len(digits), 160), swapped], axis=1)
 
 
-def _nik_neighbour_candidates(left_niks: tuple, right_niks: tuple) -> pd.DataFrame:
-    """Pairs of 16-digit NIKs at most one digit off or one adjacent swap apart: the typos of a NIK typed by hand.
-
-    The left side (the roster) is small: its variants are joined to the right side's NIKs exactly, so that a common
-    kecamatan and birth date (thousands of NIKs share their first eight digits) never makes a large block. Joining
-    on slices of the NIK instead found ~1,400 pairs per roster row in a regency's extract, nearly all of them more
-    than one edit apart: strangers whose NIK level is "different" or "missing".
-    """
-    (left_rows, left_digits), (right_rows, right_digits) = left_niks, right_niks
-    variants = _one_edit_variants(left_digits)
-    lk = pd.DataFrame({"left_row": np.repeat(left_rows, variants.shape[1]), "key": variants.ravel()})
-    rk = pd.DataFrame({"right_row": right_rows, "key": right_digits @ _PLACES})
-    return _join_keys(lk.drop_duplicates(), rk, "key")
-
-
 def _masked_keys(patterns: pd.Series) -> pd.DataFrame:
     """Masked patterns that can agree with a NIK: 16 characters, the first two (the province) shown, every shown
     character a digit; with the positions they hide as a ``shape`` and their shown digits as an int64 ``key``."""
@@ -225,19 +210,45 @@ def _union(rules: list[pd.DataFrame]) -> pd.DataFrame:
     return pairs.astype({"left_row": "int64", "right_row": "int64"}).reset_index(drop=True)
 
 
-def nik_candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
-    """Pairs whose NIKs agree, are one typo apart, or agree on the digits a masked NIK shows.
+class NikBlocks:
+    """The left side's NIK blocking keys, built once and joined to as many right sides as come (an extract read in
+    blocks meets the same roster hundreds of times).
 
-    Needs ``source_row``, ``nik_clean``, ``nik_usable`` and ``nik_masked_pattern`` only.
+    Pairs: the same usable NIK; 16-digit NIKs at most one digit off or one adjacent swap apart (the typos of a NIK
+    typed by hand); and NIKs whose masked form shows digits that agree. The left side (the roster) is small: its
+    one-typo variants are joined to the right side's NIKs exactly, so that a common kecamatan and birth date
+    (thousands of NIKs share their first eight digits) never makes a large block.
     """
-    left_niks, right_niks = _full_niks(left), _full_niks(right)
-    return _union(
-        [
-            _join_on(left, right, _usable_nik(left), _usable_nik(right)),
-            _nik_neighbour_candidates(left_niks, right_niks),
-            _masked_candidates(left, right, left_niks, right_niks),
-        ]
-    )
+
+    def __init__(self, left: pd.DataFrame) -> None:
+        self.left = left
+        self.left_niks = _full_niks(left)
+        rows, digits = self.left_niks
+        variants = _one_edit_variants(digits)
+        self._variants = pd.DataFrame(
+            {"left_row": np.repeat(rows, variants.shape[1]), "key": variants.ravel()}
+        ).drop_duplicates()
+        self._variant_keys = pd.Index(self._variants["key"].unique())
+
+    def pairs(self, right: pd.DataFrame) -> pd.DataFrame:
+        """Needs ``source_row``, ``nik_clean``, ``nik_usable`` and ``nik_masked_pattern`` of both sides only."""
+        right_niks = _full_niks(right)
+        rows, digits = right_niks
+        keys = digits @ _PLACES
+        near = self._variant_keys.get_indexer(keys) >= 0
+        neighbours = self._variants.merge(pd.DataFrame({"right_row": rows[near], "key": keys[near]}), on="key")
+        return _union(
+            [
+                _join_on(self.left, right, _usable_nik(self.left), _usable_nik(right)),
+                neighbours[["left_row", "right_row"]],
+                _masked_candidates(self.left, right, self.left_niks, right_niks),
+            ]
+        )
+
+
+def nik_candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """Pairs whose NIKs agree, are one typo apart, or agree where a masked NIK shows digits: :class:`NikBlocks`."""
+    return NikBlocks(left).pairs(right)
 
 
 def fuzzy_candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:

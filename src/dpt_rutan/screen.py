@@ -250,10 +250,11 @@ def _main_pass(
     kept = _Kept()
     open_roster = roster[~roster["source_row"].isin(look.settled)]
     birth_dates, name_keys = _birth_dates(reference_date), _name_keys()
+    nik_blocks = match.NikBlocks(roster)
     for block in blocks.blocks(restart=kept.reset):
         data = block.data
         view = _nik_blocks_view(data)
-        keep = _rows_in(match.nik_candidate_pairs(roster, view), data)
+        keep = _rows_in(nik_blocks.pairs(view), data)
         keep = keep | view["nik_clean"].isin(extra_niks | look.prison_niks).to_numpy() | _listed_at_prison(data, rules)
         if len(open_roster):
             fuzzy = _fuzzy_blocks_view(data, reference_date, birth_dates, name_keys)
