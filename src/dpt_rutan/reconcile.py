@@ -185,7 +185,9 @@ def reconcile(
     with clock.stage("match"):
         kpu_view = match_view(kpu.frame)
         at_prison = frozenset(kpu.frame.loc[decide.at_prison_tps(kpu.frame, rules), "source_row"].astype("int64"))
-        kpu_matches, kpu_pairs = match.link(unique_view, kpu_view, settings, preferred_right=at_prison)
+        kpu_matches, kpu_pairs = match.link(
+            unique_view, kpu_view, settings, preferred_right=at_prison, timings=clock.timings
+        )
         if checks is not None:
             kpu_matches = _match_by_proposed_nik(frame, checks["proposed_nik"], kpu_view, kpu_matches)
 

@@ -150,6 +150,29 @@ def _with_rows(table: io.ReadTable, data: pd.DataFrame, skipped: pd.DataFrame | 
     )
 
 
+@dataclass
+class _Context:
+    """What typing and comparing rows during a pass needs."""
+
+    table: io.ReadTable  # the extract's description
+    reference_date: date
+    settings: match.MatchSettings
+
+
+def _plausible(data: pd.DataFrame, pairs: pd.DataFrame, open_roster: pd.DataFrame, context: _Context) -> np.ndarray:
+    """Rows of a birth-date or name block that score at least the review score with an inmate.
+
+    ``match.assign`` and the review sheets never look at a pair below it, so a stranger who only shares a birth date
+    (a province holds a thousand per date) is let go here instead of being kept to the end.
+    """
+    rows = data[_rows_in(pairs, data)]
+    if rows.empty:
+        return np.zeros(len(data), dtype=bool)
+    typed = prepare_people(_with_rows(context.table, rows), reference_date=context.reference_date, require_rows=False)
+    compared = match.compare_pairs(pairs, open_roster, match_view(typed.frame), context.settings)
+    return _rows_in(compared[compared["score"] >= context.settings.review_score], data)
+
+
 def _rows_in(pairs: pd.DataFrame, data: pd.DataFrame) -> np.ndarray:
     return data["source_row"].astype("int64").isin(pairs["right_row"]).to_numpy()
 
@@ -238,27 +261,37 @@ def _quick_look(
     return _Look(settled, frozenset(prison_niks - {""}))
 
 
+class _FuzzyScreen:
+    """The rows of the open inmates' birth-date and name blocks that could be decided for one of them."""
+
+    def __init__(self, open_roster: pd.DataFrame, context: _Context) -> None:
+        self.open_roster, self.context = open_roster, context
+        self._birth_dates, self._name_keys = _birth_dates(context.reference_date), _name_keys()
+
+    def __call__(self, data: pd.DataFrame) -> np.ndarray:
+        if self.open_roster.empty:
+            return np.zeros(len(data), dtype=bool)
+        view = _fuzzy_blocks_view(data, self.context.reference_date, self._birth_dates, self._name_keys)
+        return _plausible(data, match.fuzzy_candidate_pairs(self.open_roster, view), self.open_roster, self.context)
+
+
 def _main_pass(
     blocks: TableBlocks,
     roster: pd.DataFrame,
     look: _Look,
     rules: decide.Rules,
     extra_niks: frozenset[str],
-    reference_date: date,
+    context: _Context,
     tell,
 ) -> _Kept:
     kept = _Kept()
-    open_roster = roster[~roster["source_row"].isin(look.settled)]
-    birth_dates, name_keys = _birth_dates(reference_date), _name_keys()
+    fuzzy = _FuzzyScreen(roster[~roster["source_row"].isin(look.settled)], context)
     nik_blocks = match.NikBlocks(roster)
     for block in blocks.blocks(restart=kept.reset):
         data = block.data
         view = _nik_blocks_view(data)
-        keep = _rows_in(nik_blocks.pairs(view), data)
-        keep = keep | view["nik_clean"].isin(extra_niks | look.prison_niks).to_numpy() | _listed_at_prison(data, rules)
-        if len(open_roster):
-            fuzzy = _fuzzy_blocks_view(data, reference_date, birth_dates, name_keys)
-            keep = keep | _rows_in(match.fuzzy_candidate_pairs(open_roster, fuzzy), data)
+        keep = _rows_in(nik_blocks.pairs(view), data) | _listed_at_prison(data, rules) | fuzzy(data)
+        keep = keep | view["nik_clean"].isin(extra_niks | look.prison_niks).to_numpy()
         kept.data.append(data[keep])
         kept.skipped.append(block.skipped)
         if block.row_notes is not None:
@@ -274,19 +307,16 @@ def _second_pass(
     open_roster: pd.DataFrame,
     listed_niks: frozenset[str],
     taken: np.ndarray,
-    reference_date: date,
+    context: _Context,
     tell,
 ) -> list[pd.DataFrame]:
     found: list[pd.DataFrame] = []
-    birth_dates, name_keys = _birth_dates(reference_date), _name_keys()
+    fuzzy = _FuzzyScreen(open_roster, context)
     rows = 0
     for block in blocks.blocks(restart=found.clear):
         rows += len(block.data)
         data = block.data[~block.data["source_row"].astype("int64").isin(taken).to_numpy()]
-        keep = nik.nik_text(data)["nik_clean"].isin(listed_niks).to_numpy()
-        if len(open_roster):
-            view = _fuzzy_blocks_view(data, reference_date, birth_dates, name_keys)
-            keep = keep | _rows_in(match.fuzzy_candidate_pairs(open_roster, view), data)
+        keep = nik.nik_text(data)["nik_clean"].isin(listed_niks).to_numpy() | fuzzy(data)
         found.append(data[keep])
         tell(rows)
     return found
@@ -310,14 +340,15 @@ def screen_extract(
     """The rows of the extract in ``blocks`` that can concern the inmates of ``roster`` (a match view)."""
 
     described = blocks.description
+    context = _Context(described, reference_date, settings)
     look = _quick_look(blocks, roster, rules, reference_date, settings, _told(progress, "NIK (sekilas)", blocks))
     main = _main_pass(
-        blocks, roster, look, rules, extra_niks, reference_date, _told(progress, "baris untuk pencocokan", blocks)
+        blocks, roster, look, rules, extra_niks, context, _told(progress, "baris untuk pencocokan", blocks)
     )
     if main.rows_read == 0:
         raise no_data_error(described)
     kept = _with_rows(described, concat_rows(main.data, described.data))
-    more = _what_the_look_missed(blocks, kept, roster, look, rules, reference_date, settings, progress)
+    more = _what_the_look_missed(blocks, kept, roster, look, rules, context, progress)
     rows = concat_rows([kept.data, *more], described.data).sort_values("source_row", kind="stable")
     notes = pd.concat(main.notes, ignore_index=True) if main.notes else None
     table = _with_rows(described, rows, _skipped(main.skipped, described.skipped), notes)
@@ -330,8 +361,7 @@ def _what_the_look_missed(
     roster: pd.DataFrame,
     look: _Look,
     rules: decide.Rules,
-    reference_date: date,
-    settings: match.MatchSettings,
+    context: _Context,
     progress: PassProgress | None,
 ) -> list[pd.DataFrame]:
     """Read once more for inmates the quick look took as settled but the rows read in full do not settle, and for
@@ -339,7 +369,7 @@ def _what_the_look_missed(
     rare, and then the result is still exactly that of reading everything."""
     clean = nik.nik_text(kept.data)["nik_clean"]
     own_nik_rows = _with_rows(kept, kept.data[clean.isin(_inmate_niks(roster)).to_numpy()])
-    settled = _settled_by(own_nik_rows, roster, reference_date, settings)
+    settled = _settled_by(own_nik_rows, roster, context.reference_date, context.settings)
     unsettled = roster[roster["source_row"].isin(look.settled) & ~roster["source_row"].isin(settled)]
     at_prison = clean[_listed_at_prison(kept.data, rules)]
     unseen_niks = frozenset(at_prison) - look.prison_niks - {""}
@@ -347,4 +377,4 @@ def _what_the_look_missed(
         return []
     taken = kept.data["source_row"].astype("int64").to_numpy()
     tell = _told(progress, "baris yang terlewat", blocks)
-    return _second_pass(blocks, unsettled, unseen_niks, taken, reference_date, tell)
+    return _second_pass(blocks, unsettled, unseen_niks, taken, context, tell)
