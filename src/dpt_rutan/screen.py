@@ -1,16 +1,16 @@
 """Keep the rows of a KPU extract that can concern the prison; read the rest once and let it go.
 
 A regency's extract has a million rows and a province's thirty million, against a roster of a few thousand. A row
-can only matter if the matcher could pair it with an inmate, or if it is listed at the prison's TPS. The matcher pairs
-rows only through its blocking rules (``match.nik_candidate_pairs``, ``match.fuzzy_candidate_pairs``), so the screen
-asks those same functions, block by block, about the columns they read, and keeps exactly the rows they name:
+can only matter if the matcher could pair it with an inmate at the review score or above, or if it is listed at the
+prison's TPS. The matcher finds pairs only through its blocking rules (``match.NikBlocks``,
+``match.fuzzy_candidate_pairs``), so the screen asks those same functions, block by block, and keeps:
 
-* pass 1, NIK blocks: a NIK equal to an inmate's, one typo from it, or agreeing with a masked one; a NIK Dukcapil
-  proposes for an inmate; a row listed at one of the prison's TPS numbers;
-* between the passes, the rows kept are typed and compared, and the inmates whose NIK row settles them
-  (``match.settled_rows``) need nothing more;
-* pass 2, the other inmates' birth-date and name blocks, and the other rows of every NIK pass 1 kept (a NIK listed
-  twice in the extract is a KPU_DUPLICATE).
+* the quick look (only the columns the matcher compares, read as written): which inmates a row with their own NIK
+  settles (``match.settled_rows``: they need no birth-date or name blocks), and the NIKs listed at the prison's TPS;
+* the full read: every row of the inmates' NIK blocks, a NIK Dukcapil proposes, a row at one of the prison's TPS
+  numbers and any other row of a NIK listed there (a NIK listed twice is a KPU_DUPLICATE), and, for the inmates the
+  look left open, the rows of their birth-date and name blocks that score the review score with one of them;
+* a further read, only if the full read contradicts the quick look, for what the look missed.
 
 The decisions are then the ones reading the whole extract gives (``tests/test_screen.py`` checks it). What the whole
 extract is needed for, the regions it covers, is gathered from one row per distinct address and NIK region.
