@@ -226,10 +226,15 @@ class NikBlocks:
         self.left = left
         self.left_niks = _full_niks(left)
         rows, digits = self.left_niks
-        variants = _one_edit_variants(digits)
+        variants, values = _one_edit_variants(digits), digits @ _PLACES
+        # Each row's variants hold its own NIK many times (a digit "replaced" by itself) and nothing else twice.
+        other = variants != values[:, None]
         self._variants = pd.DataFrame(
-            {"left_row": np.repeat(rows, variants.shape[1]), "key": variants.ravel()}
-        ).drop_duplicates()
+            {
+                "left_row": np.concatenate([rows, np.repeat(rows, other.sum(axis=1))]),
+                "key": np.concatenate([values, variants[other]]),
+            }
+        )
         self._variant_keys = pd.Index(self._variants["key"].unique())
 
     def pairs(self, right: pd.DataFrame) -> pd.DataFrame:
@@ -571,6 +576,14 @@ def settling_score(settings: MatchSettings) -> float:
     best = {field: max([0.0, *table.values()]) for field, table in _weight_table(settings.weights).items()}
     best["nik"] = max(0.0, *(w for level, w in _weight_table(settings.weights)["nik"].items() if level != "exact"))
     return sum(best.values()) + settings.tie_margin
+
+
+def differing_names_rule_out(settings: MatchSettings) -> bool:
+    """Whether a pair whose names differ stays below the review score whatever else agrees, when its NIKs are not
+    the same or one typo apart (such pairs come from NIK blocks, not birth-date or name blocks)."""
+    table = _weight_table(settings.weights)
+    best_rest = sum(max([0.0, *table[field].values()]) for field in ("dob", "sex", "mother"))
+    return max(0.0, table["nik"]["different"]) + table["name"]["different"] + best_rest < settings.review_score
 
 
 def settled_rows(nik_pairs: pd.DataFrame, settings: MatchSettings) -> pd.Index:

@@ -19,7 +19,7 @@ extract is needed for, the regions it covers, is gathered from one row per disti
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -64,8 +64,9 @@ class _PerDistinct:
         return pd.Series([self._known[text] for text in uniques] or [None]).to_numpy()[codes]
 
 
-def _name_keys() -> _PerDistinct:
-    return _PerDistinct(lambda texts: names.normalise_names(texts)["name_key"])
+def _name_parts(part: str) -> _PerDistinct:
+    """``name_norm`` or ``name_key`` as ``names.normalise_names`` gives them."""
+    return _PerDistinct(lambda texts: names.normalise_names(texts)[part])
 
 
 def _birth_dates(reference_date: date) -> _PerDistinct:
@@ -157,14 +158,24 @@ class _Context:
     table: io.ReadTable  # the extract's description
     reference_date: date
     settings: match.MatchSettings
+    name_norms: _PerDistinct = field(default_factory=lambda: _name_parts("name_norm"))
 
 
 def _plausible(data: pd.DataFrame, pairs: pd.DataFrame, open_roster: pd.DataFrame, context: _Context) -> np.ndarray:
     """Rows of a birth-date or name block that score at least the review score with an inmate.
 
     ``match.assign`` and the review sheets never look at a pair below it, so a stranger who only shares a birth date
-    (a province holds a thousand per date) is let go here instead of being kept to the end.
+    (a province holds a thousand per date) is let go here instead of being kept to the end. Names are compared first,
+    on their own: most strangers are ruled out by them (``match.differing_names_rule_out``) before any typing.
     """
+    if match.differing_names_rule_out(context.settings) and len(pairs):
+        right_names = pd.Series(context.name_norms(data[Field.NAME.value]), index=data["source_row"].to_numpy())
+        left_names = open_roster.set_index("source_row")["name_norm"]
+        similarity = names.name_similarities(
+            pd.Series(left_names.reindex(pairs["left_row"]).to_numpy()),
+            pd.Series(right_names.reindex(pairs["right_row"]).to_numpy()),
+        ).to_numpy()
+        pairs = pairs[~(similarity < context.settings.name_similar_at)]
     rows = data[_rows_in(pairs, data)]
     if rows.empty:
         return np.zeros(len(data), dtype=bool)
@@ -266,7 +277,7 @@ class _FuzzyScreen:
 
     def __init__(self, open_roster: pd.DataFrame, context: _Context) -> None:
         self.open_roster, self.context = open_roster, context
-        self._birth_dates, self._name_keys = _birth_dates(context.reference_date), _name_keys()
+        self._birth_dates, self._name_keys = _birth_dates(context.reference_date), _name_parts("name_key")
 
     def __call__(self, data: pd.DataFrame) -> np.ndarray:
         if self.open_roster.empty:
