@@ -13,13 +13,12 @@ UTF-16 or with old Mac line ends (rare, and not worth a second code path).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import headers as hdr
 from . import io
 from .errors import Location, UnusableInputError
 from .fields import Field
@@ -30,40 +29,11 @@ BLOCK_BYTES = 16 * 1024 * 1024
 _HEAD_BYTES = 4 * io.MAX_SAMPLE_CHARS  # a UTF-8 character takes at most four bytes
 
 
-@dataclass
-class _Header:
-    mapping: hdr.HeaderMapping
-    labels: list[str]
-    last_header: int  # 0-based index of the last header row in the grid
-    header_top: list[str]  # the header row's own cells, to spot repeated headers
-    header_width: int
-    table: io.ReadTable  # the table's description, with no rows yet
-
-
 class _RestartWith(Exception):
     """Not an error: the blocks must be read again, from the first, with this codec."""
 
     def __init__(self, codec: str) -> None:
         self.codec = codec
-
-
-def _find_header(
-    path: Path, grid: io._Grid, overrides: Mapping[str, str] | None, required: tuple[Field, ...]
-) -> _Header:
-    """What :func:`io.read_table` finds above the rows: the header row and the field of every column."""
-    whole = io._table_from_grid(path, None, _header_only(grid), overrides, required)
-    extra = list((overrides or {}).values())
-    index, _ = hdr.find_header_row(grid.top, extra)
-    header_cells, last_header = hdr.combine_header_rows(grid.top, index, extra)
-    labels = [grid.labels(j) for j in range(len(header_cells))]
-    mapping = hdr.map_headers(header_cells, overrides, required=required, labels=labels)
-    width = sum(1 for cell in header_cells if cell)
-    return _Header(mapping, labels, last_header, grid.top[index], width, whole)
-
-
-def _header_only(grid: io._Grid) -> io._Grid:
-    """The grid with no rows below the header, so that read_table's checks and errors apply to the header alone."""
-    return io._Grid(top=grid.top, body_after=lambda _last, width: _empty_body(width), labels=grid.labels)
 
 
 def _empty_body(width: int) -> io._Body:
@@ -102,7 +72,7 @@ def _take(body: io._Body, rows: slice) -> io._Body:
     )
 
 
-def _settled_end(body: io._Body, header: _Header) -> int:
+def _settled_end(body: io._Body, header: io._Header) -> int:
     """How many leading rows of ``body`` no later row can change: up to the last full row with a NIK.
 
     Only the trailing run of sparse rows is judged by what follows (the signature block); a row with a NIK and more
@@ -114,25 +84,6 @@ def _settled_end(body: io._Body, header: _Header) -> int:
     has_nik = io._column_has_digits(body.cells, header.mapping, Field.NIK)
     full = np.flatnonzero(has_nik & (filled > 3))
     return int(full[-1]) + 1 if len(full) else 0
-
-
-def _block_table(path: Path, header: _Header, body: io._Body) -> io.ReadTable:
-    io._check_cell_lengths(path, None, body, header.mapping, header.labels)
-    reasons = io._skip_reasons(body.cells, header.header_top, header.mapping, header.header_width)
-    keep = reasons == ""
-    base = header.table
-    return io.ReadTable(
-        path=path,
-        sheet=None,
-        header_row=base.header_row,
-        data=io._data_frame(body, header.mapping, keep),
-        columns=base.columns,
-        column_letters=base.column_letters,
-        unmapped_headers=base.unmapped_headers,
-        skipped=io._skipped_frame(body, reasons, ~keep),
-        header_notes=base.header_notes,
-        row_notes=io._split_row_notes(body),
-    )
 
 
 class TableBlocks:
@@ -157,14 +108,16 @@ class TableBlocks:
     @property
     def description(self) -> io.ReadTable:
         """The table with its header mapping and no rows: file, columns, header notes."""
-        return self.header.table if self.header is not None else self._whole_table()
+        if self.header is None:
+            return self._whole_table()
+        return self.header.table(_empty_body(len(self.header.labels)))
 
     def _whole_table(self) -> io.ReadTable:
         if self._whole is None:
             self._whole = io.read_table(self.path, mapping=self._overrides, required=self._required)
         return self._whole
 
-    def _open(self) -> _Header | None:
+    def _open(self) -> io._Header | None:
         """The header of a CSV that can be read in blocks; None for anything read whole."""
         if io._file_kind(self.path) != "text":
             return None
@@ -184,7 +137,7 @@ class TableBlocks:
             body_after=lambda _last, width: _empty_body(width),
             labels=lambda index: str(index + 1),
         )
-        header = _find_header(self.path, grid, self._overrides, self._required)
+        header = io._find_header(self.path, None, grid, self._overrides, self._required)
         lines = records[header.last_header][1]
         self._body_start = bom_length + len(sample[: io._offset_after_lines(sample, lines)].encode(codec))
         self._first_line = lines + 1
@@ -224,7 +177,7 @@ class TableBlocks:
                     end = len(body.source_rows) if last else _settled_end(body, header)
                     carried = _take(body, slice(end, None))
                     self.bytes_read = handle.tell() - len(pending)
-                    yield _block_table(self.path, header, _take(body, slice(0, end)))
+                    yield header.table(_take(body, slice(0, end)))
                 if last:
                     return
 
@@ -300,18 +253,11 @@ def read_whole(blocks: TableBlocks) -> io.ReadTable:
         parts.append(part)
     if len(parts) == 1:
         return parts[0]
-    base = parts[0]
     notes = [part.row_notes for part in parts if part.row_notes is not None]
-    return io.ReadTable(
-        path=base.path,
-        sheet=base.sheet,
-        header_row=base.header_row,
-        data=concat_rows([part.data for part in parts], base.data),
-        columns=base.columns,
-        column_letters=base.column_letters,
-        unmapped_headers=base.unmapped_headers,
+    return replace(
+        parts[0],
+        data=concat_rows([part.data for part in parts], parts[0].data),
         skipped=pd.concat([part.skipped for part in parts], ignore_index=True),
-        header_notes=base.header_notes,
         row_notes=pd.concat(notes, ignore_index=True) if notes else None,
     )
 

@@ -691,13 +691,44 @@ def _object_array(texts: list[str]) -> np.ndarray:
 # --- From rows of text to a SourceTable ---------------------------------------------------------------------------
 
 
-def _table_from_grid(
+@dataclass
+class _Header:
+    """The header row found in a grid and the field of every column: all a body of rows below it needs."""
+
+    path: Path
+    sheet: str | None
+    mapping: hdr.HeaderMapping
+    labels: list[str]  # column index -> "C" or "3"
+    last_header: int  # 0-based index of the last header row in the grid
+    top: list[str]  # the header row's own cells, to spot repeated headers
+    width: int  # header cells that are not empty
+
+    def table(self, body: _Body) -> ReadTable:
+        """``body``'s rows, sorted into data and skipped rows, under this header."""
+        _check_cell_lengths(self.path, self.sheet, body, self.mapping, self.labels)
+        reasons = _skip_reasons(body.cells, self.top, self.mapping, header_width=self.width)
+        keep = reasons == ""
+        return ReadTable(
+            path=self.path,
+            sheet=self.sheet,
+            header_row=self.last_header + 1,
+            data=_data_frame(body, self.mapping, keep),
+            columns=self.mapping.columns,
+            column_letters={f.value: self.labels[column.index] for f, column in self.mapping.fields.items()},
+            unmapped_headers=self.mapping.unmapped,
+            skipped=_skipped_frame(body, reasons, ~keep),
+            header_notes=self.mapping.notes,
+            row_notes=_split_row_notes(body),
+        )
+
+
+def _find_header(
     path: Path,
     sheet: str | None,
     grid: _Grid,
     overrides: Mapping[str, str] | None,
     required: tuple[Field, ...],
-) -> ReadTable:
+) -> _Header:
     extra = list((overrides or {}).values())
     index, score = hdr.find_header_row(grid.top, extra)
     if score == 0:
@@ -716,22 +747,19 @@ def _table_from_grid(
     missing = mapping.missing(required)
     if missing:
         raise hdr.missing_field_error(missing, mapping, location)
-    body = grid.body_after(last_header, len(header_cells))
-    _check_cell_lengths(path, sheet, body, mapping, labels)
-    reasons = _skip_reasons(body.cells, grid.top[index], mapping, header_width=sum(1 for c in header_cells if c))
-    keep = reasons == ""
-    return ReadTable(
-        path=path,
-        sheet=sheet,
-        header_row=last_header + 1,
-        data=_data_frame(body, mapping, keep),
-        columns=mapping.columns,
-        column_letters={f.value: labels[column.index] for f, column in mapping.fields.items()},
-        unmapped_headers=mapping.unmapped,
-        skipped=_skipped_frame(body, reasons, ~keep),
-        header_notes=mapping.notes,
-        row_notes=_split_row_notes(body),
-    )
+    width = sum(1 for cell in header_cells if cell)
+    return _Header(path, sheet, mapping, labels, last_header, grid.top[index], width)
+
+
+def _table_from_grid(
+    path: Path,
+    sheet: str | None,
+    grid: _Grid,
+    overrides: Mapping[str, str] | None,
+    required: tuple[Field, ...],
+) -> ReadTable:
+    header = _find_header(path, sheet, grid, overrides, required)
+    return header.table(grid.body_after(header.last_header, len(header.labels)))
 
 
 def _split_row_notes(body: _Body) -> pd.DataFrame | None:

@@ -19,7 +19,7 @@ extract is needed for, the regions it covers, is gathered from one row per disti
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -136,19 +136,8 @@ class _RegionSamples:
         return decide.extract_coverage(people.frame)
 
 
-def _with_rows(table: io.ReadTable, data: pd.DataFrame, skipped: pd.DataFrame | None = None, notes=None):
-    return io.ReadTable(
-        path=table.path,
-        sheet=table.sheet,
-        header_row=table.header_row,
-        data=data.reset_index(drop=True),
-        columns=table.columns,
-        column_letters=table.column_letters,
-        unmapped_headers=table.unmapped_headers,
-        skipped=skipped if skipped is not None else table.skipped.iloc[:0],
-        header_notes=table.header_notes,
-        row_notes=notes,
-    )
+def _with_rows(table: io.ReadTable, data: pd.DataFrame) -> io.ReadTable:
+    return replace(table, data=data.reset_index(drop=True))
 
 
 @dataclass
@@ -333,11 +322,6 @@ def _second_pass(
     return found
 
 
-def _skipped(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
-    frames = [frame for frame in frames if len(frame)]
-    return pd.concat(frames, ignore_index=True) if frames else empty.iloc[:0]
-
-
 def screen_extract(
     blocks: TableBlocks,
     roster: pd.DataFrame,
@@ -362,7 +346,12 @@ def screen_extract(
     more = _what_the_look_missed(blocks, kept, roster, look, rules, context, progress)
     rows = concat_rows([kept.data, *more], described.data).sort_values("source_row", kind="stable")
     notes = pd.concat(main.notes, ignore_index=True) if main.notes else None
-    table = _with_rows(described, rows, _skipped(main.skipped, described.skipped), notes)
+    table = replace(
+        described,
+        data=rows.reset_index(drop=True),
+        skipped=concat_rows(main.skipped, described.skipped),
+        row_notes=notes,
+    )
     return ScreenedExtract(table, main.rows_read, main.regions.coverage(described, reference_date))
 
 
