@@ -19,7 +19,16 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from . import __version__, apply_nik, diff_report, missing_nik, missing_nik_report, reconcile_report, report
+from . import (
+    __version__,
+    apply_nik,
+    diff_report,
+    missing_nik,
+    missing_nik_report,
+    reconcile_report,
+    report,
+    sites_report,
+)
 from .dapil import load_dapil
 from .diff import diff_files
 from .election import ElectionProfile, available_profiles, load_profile
@@ -29,7 +38,9 @@ from .plan import plan_tps
 from .plan_input import load_plan_inputs
 from .plan_report import plan_json, plan_sheets, plan_terminal_rows
 from .reconcile import reconcile as run_reconcile
+from .reconcile import reconcile_sites as run_reconcile_sites
 from .site import Site, load_site, site_template
+from .site_table import load_site_table, site_rosters
 from .validate import validate_file
 
 app = typer.Typer(
@@ -157,6 +168,7 @@ def write_report(
     sheets: Callable[[], list[report.SheetSpec]],
     payload: Callable[[], dict],
     rows: Callable[[], Any] | None = None,
+    quiet: bool = False,
 ) -> None:
     """Write a command's report in the form the file name or --format asks for; only that form is built."""
     kind = output_format(output, output_type)
@@ -168,7 +180,8 @@ def write_report(
         report.write_json(output, payload(), inputs=inputs, provenance=provenance)
     else:
         report.write_workbook(output, sheets(), inputs=inputs, provenance=provenance)
-    console.print(f"Written: {output}")
+    if not quiet:
+        console.print(f"Written: {output}")
 
 
 def masked(values, show_nik: bool):
@@ -267,20 +280,92 @@ def reconcile(
         )
     render_reconcile(result, show_nik)
     if output is not None:
-        sources = [(result.roster.table.path, len(result.roster.frame)), (kpu, result.kpu_rows_read)]
-        if result.dukcapil is not None:
-            sources.append((result.dukcapil.table.path, len(result.dukcapil.frame)))
-        write_report(
-            output,
-            output_type,
-            inputs=[path for path, _ in sources],
-            provenance=report.Provenance.for_inputs(
-                sources, profile=result.profile.name, settings=result.settings.model_dump()
-            ),
-            sheets=lambda: reconcile_report.workbook_sheets(result),
-            payload=lambda: reconcile_report.json_payload(result),
-            rows=lambda: reconcile_report.machine_rows(result),
+        _write_reconcile_report(result, kpu, output, output_type, inputs=[])
+
+
+def _write_reconcile_report(
+    result, kpu: Path, output: Path, output_type: str | None, inputs: list[Path], *, quiet: bool = False
+) -> None:
+    sources = [(result.roster.table.path, len(result.roster.frame)), (kpu, result.kpu_rows_read)]
+    if result.dukcapil is not None:
+        sources.append((result.dukcapil.table.path, len(result.dukcapil.frame)))
+    write_report(
+        output,
+        output_type,
+        inputs=[*inputs, *[path for path, _ in sources]],
+        provenance=report.Provenance.for_inputs(
+            sources, profile=result.profile.name, settings=result.settings.model_dump()
+        ),
+        sheets=lambda: reconcile_report.workbook_sheets(result),
+        payload=lambda: reconcile_report.json_payload(result),
+        rows=lambda: reconcile_report.machine_rows(result),
+        quiet=quiet,
+    )
+
+
+@app.command("reconcile-sites")
+@handles_errors
+def reconcile_sites_command(
+    sites: Annotated[
+        Path,
+        typer.Argument(help="The site table (.csv/.xlsx): one row per prison: Nama UPT, Kode Kecamatan, TPS, ..."),
+    ],
+    kpu: Annotated[Path, typer.Argument(help="The KPU voter-list extract (DPT) of the province.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for one report per prison and the summary.")],
+    roster: Annotated[
+        list[Path] | None,
+        typer.Option(help="A province-wide roster with a UPT column (repeatable); else each site's Berkas WBP."),
+    ] = None,
+    dukcapil: Annotated[Path | None, typer.Option(help="A Dukcapil extract, to confirm and propose NIKs.")] = None,
+    election: ElectionOption = None,
+    sheet: SheetOption = None,
+    mapping: MapOption = None,
+    output_type: Annotated[str | None, typer.Option("--format", help="xlsx (default), csv or json.")] = None,
+) -> None:
+    """Reconcile every prison of a province in one run: the extract is read once, each prison gets its own report,
+    and a summary puts them side by side with the inmates two rosters both list."""
+    entries = load_site_table(sites)
+    kind = output_format(output / "ringkasan-provinsi.xlsx", output_type)
+    parsed = parse_mapping(mapping)
+    rosters = site_rosters(entries, roster or [], mapping=parsed, sheet=sheet)
+    profile = load_profile(election or entries[0].site.profile)
+    with extract_progress() as progress:
+        result = run_reconcile_sites(
+            rosters.prisons, kpu, profile=profile, dukcapil_path=dukcapil, mapping=parsed, progress=progress
         )
+    render_sites(result)
+    report.make_private_folder(output)
+    inputs = [sites, kpu, *(roster or []), *([dukcapil] if dukcapil else [])]
+    inputs += [prison.table.path for prison in rosters.prisons]
+    for position, prison in enumerate(result.prisons, start=1):
+        _write_reconcile_report(
+            prison, kpu, output / sites_report.site_file_name(position, prison, kind), kind, inputs, quiet=True
+        )
+    sources = [(sites, len(entries)), (kpu, result.kpu_rows_read), *[(path, None) for path in roster or []]]
+    write_report(
+        output / f"ringkasan-provinsi.{kind}",
+        kind,
+        inputs=inputs,
+        provenance=report.Provenance.for_inputs(sources, profile=profile.name),
+        sheets=lambda: sites_report.workbook_sheets(result, rosters),
+        payload=lambda: sites_report.json_payload(result, rosters),
+        rows=lambda: sites_report.province_summary(result),
+    )
+    console.print(f"{len(result.prisons)} UPT reports in {output}")
+
+
+def render_sites(result) -> None:
+    summary = sites_report.province_summary(result)
+    table = Table(
+        *sites_report.TERMINAL_COLUMNS.values(),
+        title=f"{len(result.prisons)} UPT — DPT: {result.kpu_rows_read:,} baris",
+    )
+    for row in summary[list(sites_report.TERMINAL_COLUMNS)].itertuples(index=False):
+        if row[0] == sites_report.TOTAL_LABEL:
+            table.add_section()
+        table.add_row(*[str(value) for value in row])
+    console.print(table)
+    console.print(f"Ganda antar-UPT (satu orang di dua daftar WBP): {len(result.across_prisons)}")
 
 
 @contextmanager

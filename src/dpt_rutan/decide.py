@@ -103,11 +103,9 @@ def eligibility(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     )
 
 
-def roster_duplicates(view: pd.DataFrame, settings: match.MatchSettings) -> pd.DataFrame:
-    """Rows that repeat an earlier row: the same NIK, or the same person with a missing or mistyped NIK.
-
-    Returns ``source_row``, ``duplicate_of`` (the earliest row of the person) and ``method``.
-    """
+def same_person_pairs(view: pd.DataFrame, settings: match.MatchSettings) -> pd.DataFrame:
+    """Compared pairs of rows of one roster (``left_row`` after ``right_row``) that are one person: the same NIK,
+    or the same name, birth date and sex where a NIK is missing or a typo off."""
     pairs = match.candidate_pairs(view, view)
     pairs = pairs[pairs["left_row"] > pairs["right_row"]]
     compared = match.compare_pairs(pairs, view, view, settings)
@@ -118,7 +116,15 @@ def roster_duplicates(view: pd.DataFrame, settings: match.MatchSettings) -> pd.D
         & (compared["sex_level"] != "different")
         & compared["nik_level"].isin(["missing", "one_edit", "masked_agree"])
     )
-    found = compared[same_nik | same_person]
+    return compared[same_nik | same_person]
+
+
+def roster_duplicates(view: pd.DataFrame, settings: match.MatchSettings) -> pd.DataFrame:
+    """Rows that repeat an earlier row: the same NIK, or the same person with a missing or mistyped NIK.
+
+    Returns ``source_row``, ``duplicate_of`` (the earliest row of the person) and ``method``.
+    """
+    found = same_person_pairs(view, settings)
     root: dict[int, int] = {}
 
     def find(row: int) -> int:
@@ -260,13 +266,18 @@ def decide_statuses(
     )
 
 
-def kpu_findings(kpu: pd.DataFrame, kpu_matches: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """KPU rows at the prison's TPS that match no inmate, and NIKs listed twice in the extract."""
+def kpu_findings(
+    kpu: pd.DataFrame, kpu_matches: pd.DataFrame, rules: Rules, concerning_niks: frozenset[str] | None = None
+) -> pd.DataFrame:
+    """KPU rows at the prison's TPS that match no inmate, and NIKs listed twice in the extract: of those NIKs, the
+    ones in ``concerning_niks`` when given (an extract read for several prisons holds every prison's)."""
     matched_rows = set(kpu_matches.loc[kpu_matches["decision"] != "none", "right_row"].astype("int64"))
     rows = kpu["source_row"].astype("int64")
     not_in_custody = at_prison_tps(kpu, rules) & ~rows.isin(matched_rows)
     usable = kpu["nik_clean"].where(kpu["nik_usable"].astype(bool), "")
     repeated = usable.duplicated(keep=False) & (usable != "")
+    if concerning_niks is not None:
+        repeated &= usable.isin(concerning_niks)
     found = []
     for status, mask in ((KpuStatus.NOT_IN_CUSTODY, not_in_custody), (KpuStatus.KPU_DUPLICATE, repeated)):
         part = kpu.loc[mask, ["source_row"]].copy()

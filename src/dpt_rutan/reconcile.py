@@ -9,9 +9,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import decide, io, match
@@ -131,6 +132,167 @@ class _Stopwatch:
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
+@dataclass
+class SiteRoster:
+    """A prison and its inmates: the rows of a roster file (all of them, or those whose UPT column names it)."""
+
+    site: Site
+    table: io.ReadTable
+
+
+@dataclass
+class _Inmates:
+    """One prison's roster made ready for the extract: typed, its duplicates found, checked against Dukcapil."""
+
+    site: Site
+    rules: decide.Rules
+    roster: People
+    duplicates: pd.DataFrame
+    unique_view: pd.DataFrame  # the match view of the rows that are not duplicates
+    checks: pd.DataFrame | None  # Dukcapil's word per roster row
+
+    @property
+    def proposed_nik(self) -> pd.Series | None:
+        return self.checks["proposed_nik"] if self.checks is not None else None
+
+
+def _prepare_inmates(
+    site_roster: SiteRoster,
+    profile: ElectionProfile,
+    settings: match.MatchSettings,
+    dukcapil: People | None,
+    clock: _Stopwatch,
+) -> _Inmates:
+    with clock.stage("type rosters"):
+        roster = prepare_people(site_roster.table, reference_date=profile.voting_day)
+    roster_view = match_view(roster.frame)
+    with clock.stage("roster duplicates"):
+        duplicates = decide.roster_duplicates(roster_view, settings)
+    unique_view = roster_view[~roster_view["source_row"].isin(duplicates["source_row"])]
+    checks = None
+    if dukcapil is not None:
+        with clock.stage("Dukcapil"):
+            dukcapil_matches, _ = match.link(unique_view, match_view(dukcapil.frame), settings)
+            checks = _dukcapil_check(roster.frame, dukcapil_matches, dukcapil.frame)
+    rules = rules_for(site_roster.site, profile)
+    return _Inmates(site_roster.site, rules, roster, duplicates, unique_view, checks)
+
+
+def _read_dukcapil(path: Path | None, mapping: dict[str, str] | None, profile: ElectionProfile) -> People | None:
+    if path is None:
+        return None
+    table = io.read_table(path, mapping=mapping, required=(Field.NAME, Field.NIK))
+    return prepare_people(table, reference_date=profile.voting_day)
+
+
+@dataclass
+class _Extract:
+    """The rows of the KPU extract that concern any of the prisons, typed once for all of them."""
+
+    kpu: People
+    view: pd.DataFrame
+    rows_read: int
+    coverage: decide.Coverage
+
+
+def _screened_extract(
+    prisons: list[_Inmates],
+    kpu_path: Path,
+    *,
+    mapping: dict[str, str] | None,
+    profile: ElectionProfile,
+    settings: match.MatchSettings,
+    block_bytes: int,
+    progress: PassProgress | None,
+) -> _Extract:
+    """One read of the extract for every prison. The screen only tells inmates apart, so the prisons' inmates are
+    numbered through (their roster rows repeat across files), and it keeps the rows at any of their TPS numbers."""
+    views, first = [], 0
+    for prison in prisons:
+        views.append(prison.unique_view.assign(source_row=np.arange(first, first + len(prison.unique_view))))
+        first += len(prison.unique_view)
+    extra_niks: set[str] = set()
+    for prison in prisons:
+        if prison.proposed_nik is not None:
+            extra_niks.update(prison.proposed_nik[prison.proposed_nik != ""])
+    tps_numbers = sorted({number for prison in prisons for number in prison.rules.prison_tps})
+    screened = screen_extract(
+        TableBlocks(kpu_path, mapping=mapping, required=(Field.NAME, Field.NIK), block_bytes=block_bytes),
+        pd.concat(views, ignore_index=True),
+        replace(prisons[0].rules, prison_tps=tuple(tps_numbers)),
+        reference_date=profile.voting_day,
+        settings=settings,
+        extra_niks=frozenset(extra_niks),
+        progress=progress,
+    )
+    kpu = prepare_people(screened.table, reference_date=profile.voting_day, require_rows=False)
+    return _Extract(kpu, match_view(kpu.frame), screened.rows_read, screened.coverage)
+
+
+def _niks_concerning(
+    prison: _Inmates, extract: _Extract, compared: pd.DataFrame, settings: match.MatchSettings
+) -> frozenset[str]:
+    """The extract's NIKs that concern the prison: an inmate's NIK or one a typo from it, any candidate at the review
+    score or above, a NIK Dukcapil proposes, a NIK listed at one of the prison's TPS numbers."""
+    nik_block = match.nik_candidate_pairs(prison.unique_view, extract.view)["right_row"]
+    candidates = compared.loc[compared["score"] >= settings.review_score, "right_row"]
+    frame = extract.kpu.frame
+    tps = frame[Field.TPS.value] if Field.TPS.value in frame else pd.Series("", index=frame.index)
+    at_tps_number = decide.tps_number(tps).isin(list(prison.rules.prison_tps)).fillna(False).astype(bool)
+    rows = pd.concat([nik_block, candidates, frame.loc[at_tps_number, "source_row"]])
+    niks = frame.loc[frame["source_row"].isin(rows) & frame["nik_usable"].astype(bool), "nik_clean"]
+    proposed = prison.proposed_nik
+    return frozenset(niks) | (frozenset(proposed[proposed != ""]) if proposed is not None else frozenset())
+
+
+def _decide(
+    prison: _Inmates, extract: _Extract, profile: ElectionProfile, settings: match.MatchSettings, clock: _Stopwatch
+) -> ReconcileResult:
+    frame, rules, kpu = prison.roster.frame, prison.rules, extract.kpu
+    with clock.stage("match"):
+        at_prison = frozenset(kpu.frame.loc[decide.at_prison_tps(kpu.frame, rules), "source_row"].astype("int64"))
+        kpu_matches, kpu_pairs = match.link(
+            prison.unique_view, extract.view, settings, preferred_right=at_prison, timings=clock.timings
+        )
+        if prison.checks is not None:
+            kpu_matches = _match_by_proposed_nik(frame, prison.proposed_nik, extract.view, kpu_matches)
+
+    with clock.stage("decide"):
+        decisions = decide.decide_statuses(
+            frame, prison.duplicates, kpu_matches, kpu.frame, rules, extract.coverage, prison.proposed_nik
+        )
+        decisions = decisions.join(
+            kpu_matches.set_index("left_row")[["method", "score", "agreed", "disagreed", "candidates"]],
+            on="source_row",
+        )
+        if prison.checks is not None:
+            decisions = pd.concat([decisions, prison.checks], axis=1)
+        review_rows = decisions.loc[decisions["status"] == decide.Status.NEEDS_REVIEW, "source_row"]
+        review_candidates = kpu_pairs[
+            kpu_pairs["left_row"].isin(review_rows) & (kpu_pairs["score"] >= settings.review_score)
+        ].sort_values(["left_row", "score"], ascending=[True, False])
+        concerning = _niks_concerning(prison, extract, kpu_pairs, settings)
+        kpu_side = decide.kpu_findings(kpu.frame, kpu_matches, rules, concerning)
+
+    result = ReconcileResult(
+        roster=prison.roster,
+        kpu=kpu,
+        kpu_rows_read=extract.rows_read,
+        dukcapil=None,
+        decisions=decisions.reset_index(drop=True),
+        kpu_side=kpu_side,
+        review_candidates=review_candidates.reset_index(drop=True),
+        coverage=extract.coverage,
+        rules=rules,
+        profile=profile,
+        site=prison.site,
+        settings=settings,
+        timings=clock.timings,
+    )
+    result.check_conservation()
+    return result
+
+
 def reconcile(
     roster_path: Path,
     kpu_path: Path,
@@ -146,81 +308,101 @@ def reconcile(
 ) -> ReconcileResult:
     """The prison's voter list. The extract is read in blocks of ``block_bytes`` and only the rows that can concern
     the inmates are kept (``screen.py``), so memory follows the roster, not the extract."""
-    settings = settings or match.MatchSettings()
-    voting_day = profile.voting_day
     clock = _Stopwatch()
     with clock.stage("read roster"):
-        roster = prepare_people(
-            io.read_table(roster_path, sheet=roster_sheet, mapping=mapping, required=(Field.NAME,)),
-            reference_date=voting_day,
-        )
-    rules = rules_for(site, profile)
-    roster_view = match_view(roster.frame)
-    with clock.stage("roster duplicates"):
-        duplicates = decide.roster_duplicates(roster_view, settings)
-    unique_view = roster_view[~roster_view["source_row"].isin(duplicates["source_row"])]
+        table = io.read_table(roster_path, sheet=roster_sheet, mapping=mapping, required=(Field.NAME,))
+    (result,) = reconcile_sites(
+        [SiteRoster(site, table)],
+        kpu_path,
+        profile=profile,
+        dukcapil_path=dukcapil_path,
+        mapping=mapping,
+        settings=settings,
+        block_bytes=block_bytes,
+        progress=progress,
+    ).prisons
+    result.timings = {**clock.timings, **result.timings}
+    return result
 
-    frame, dukcapil, checks = roster.frame, None, None
-    if dukcapil_path:
-        with clock.stage("Dukcapil"):
-            dukcapil = prepare_people(
-                io.read_table(dukcapil_path, mapping=mapping, required=(Field.NAME, Field.NIK)),
-                reference_date=voting_day,
-            )
-            dukcapil_matches, _ = match.link(unique_view, match_view(dukcapil.frame), settings)
-            checks = _dukcapil_check(frame, dukcapil_matches, dukcapil.frame)
-    proposed_nik = checks["proposed_nik"] if checks is not None else None
 
+@dataclass
+class SitesResult:
+    """A province's prisons reconciled against one read of the extract."""
+
+    prisons: list[ReconcileResult]  # in the site table's order; each as ``reconcile`` alone would give it
+    across_prisons: pd.DataFrame  # one person on two prisons' rosters: prison_a, row_a, prison_b, row_b, method
+    kpu_rows_read: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def reconcile_sites(
+    site_rosters: list[SiteRoster],
+    kpu_path: Path,
+    *,
+    profile: ElectionProfile,
+    dukcapil_path: Path | None = None,
+    mapping: dict[str, str] | None = None,
+    settings: match.MatchSettings | None = None,
+    block_bytes: int = BLOCK_BYTES,
+    progress: PassProgress | None = None,
+) -> SitesResult:
+    """Every prison's voter list, reading the extract (a province's: tens of millions of rows) once for all."""
+    settings = settings or match.MatchSettings()
+    clock = _Stopwatch()
+    with clock.stage("Dukcapil"):
+        dukcapil = _read_dukcapil(dukcapil_path, mapping, profile)
+    prisons = [_prepare_inmates(site_roster, profile, settings, dukcapil, clock) for site_roster in site_rosters]
     with clock.stage("read and screen extract"):
-        screened = screen_extract(
-            TableBlocks(kpu_path, mapping=mapping, required=(Field.NAME, Field.NIK), block_bytes=block_bytes),
-            unique_view,
-            rules,
-            reference_date=voting_day,
+        extract = _screened_extract(
+            prisons,
+            kpu_path,
+            mapping=mapping,
+            profile=profile,
             settings=settings,
-            extra_niks=frozenset(proposed_nik[proposed_nik != ""]) if proposed_nik is not None else frozenset(),
+            block_bytes=block_bytes,
             progress=progress,
         )
-        kpu = prepare_people(screened.table, reference_date=voting_day, require_rows=False)
-    with clock.stage("match"):
-        kpu_view = match_view(kpu.frame)
-        at_prison = frozenset(kpu.frame.loc[decide.at_prison_tps(kpu.frame, rules), "source_row"].astype("int64"))
-        kpu_matches, kpu_pairs = match.link(
-            unique_view, kpu_view, settings, preferred_right=at_prison, timings=clock.timings
-        )
-        if checks is not None:
-            kpu_matches = _match_by_proposed_nik(frame, checks["proposed_nik"], kpu_view, kpu_matches)
+    results = []
+    for prison in prisons:
+        own = _Stopwatch()
+        result = _decide(prison, extract, profile, settings, own)
+        result.dukcapil = dukcapil
+        for stage, seconds in own.timings.items():
+            clock.timings[stage] = clock.timings.get(stage, 0.0) + seconds
+        results.append(result)
+    with clock.stage("across prisons"):
+        across = _across_prisons(prisons, settings) if len(prisons) > 1 else _ACROSS_NONE.copy()
+    for result in results:
+        result.timings = clock.timings
+    return SitesResult(results, across, extract.rows_read, clock.timings)
 
-    with clock.stage("decide"):
-        decisions = decide.decide_statuses(
-            frame, duplicates, kpu_matches, kpu.frame, rules, screened.coverage, proposed_nik
-        )
-        decisions = decisions.join(
-            kpu_matches.set_index("left_row")[["method", "score", "agreed", "disagreed", "candidates"]],
-            on="source_row",
-        )
-        if checks is not None:
-            decisions = pd.concat([decisions, checks], axis=1)
-        review_rows = decisions.loc[decisions["status"] == decide.Status.NEEDS_REVIEW, "source_row"]
-        review_candidates = kpu_pairs[
-            kpu_pairs["left_row"].isin(review_rows) & (kpu_pairs["score"] >= settings.review_score)
-        ].sort_values(["left_row", "score"], ascending=[True, False])
-        kpu_side = decide.kpu_findings(kpu.frame, kpu_matches, rules)
 
-    result = ReconcileResult(
-        roster=roster,
-        kpu=kpu,
-        kpu_rows_read=screened.rows_read,
-        dukcapil=dukcapil,
-        decisions=decisions.reset_index(drop=True),
-        kpu_side=kpu_side,
-        review_candidates=review_candidates.reset_index(drop=True),
-        coverage=screened.coverage,
-        rules=rules,
-        profile=profile,
-        site=site,
-        settings=settings,
-        timings=clock.timings,
+_ACROSS_NONE = pd.DataFrame(
+    {"prison_a": [], "row_a": np.array([], "int64"), "prison_b": [], "row_b": np.array([], "int64"), "method": []}
+)
+
+
+def _across_prisons(prisons: list[_Inmates], settings: match.MatchSettings) -> pd.DataFrame:
+    """Pairs of inmates of two prisons who are one person (``decide.same_person_pairs``): a transfer that one of
+    the rosters has not caught up with, and a voter who would be listed at two prisons' TPS."""
+    views, prison_of, row_of, first = [], [], [], 0
+    for index, prison in enumerate(prisons):
+        count = len(prison.unique_view)
+        views.append(prison.unique_view.assign(source_row=np.arange(first, first + count)))
+        prison_of.append(np.full(count, index))
+        row_of.append(prison.unique_view["source_row"].astype("int64").to_numpy())
+        first += count
+    prison_at, row_at = np.concatenate(prison_of), np.concatenate(row_of)
+    pairs = decide.same_person_pairs(pd.concat(views, ignore_index=True), settings)
+    earlier, later = pairs["right_row"].to_numpy(dtype="int64"), pairs["left_row"].to_numpy(dtype="int64")
+    apart = prison_at[earlier] != prison_at[later]
+    earlier, later = earlier[apart], later[apart]
+    return pd.DataFrame(
+        {
+            "prison_a": [prisons[index].site.name for index in prison_at[earlier]],
+            "row_a": row_at[earlier],
+            "prison_b": [prisons[index].site.name for index in prison_at[later]],
+            "row_b": row_at[later],
+            "method": np.where(pairs["nik_level"].to_numpy()[apart] == "exact", "nik_exact", "name_birth_date"),
+        }
     )
-    result.check_conservation()
-    return result

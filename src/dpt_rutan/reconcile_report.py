@@ -120,11 +120,11 @@ def summary(result: ReconcileResult) -> pd.DataFrame:
         ("NIK provinsi lain", int((usable & (roster["nik_province"] != prison_province)).sum())),
         ("Tanpa NIK yang sah", int((~usable).sum())),
     ]
-    expected_here = counts[
-        [Status.REGISTERED_HERE, Status.REGISTERED_ELSEWHERE, Status.NOT_REGISTERED, Status.NOT_IN_EXTRACT]
-    ].sum()
     rows.append(
-        ("Pemilih di TPS rutan bila semua tindakan selesai (surat suara PPWP, tanpa cadangan)", int(expected_here))
+        (
+            "Pemilih di TPS rutan bila semua tindakan selesai (surat suara PPWP, tanpa cadangan)",
+            voters_expected_here(counts),
+        )
     )
     kpu_counts = result.kpu_side["status"].value_counts()
     rows += [(f"DPT: {status} — {STATUS_LABELS[status]}", int(kpu_counts.get(status.value, 0))) for status in KpuStatus]
@@ -136,6 +136,12 @@ def summary(result: ReconcileResult) -> pd.DataFrame:
         ("DPT: kecamatan tercakup", len(result.coverage.districts)),
     ]
     return pd.DataFrame(rows, columns=["Uraian", "Jumlah"])
+
+
+def voters_expected_here(counts: pd.Series) -> int:
+    """The prison TPS's voters once every action is done: those registered here, and those to move here or add."""
+    here = [Status.REGISTERED_HERE, Status.REGISTERED_ELSEWHERE, Status.NOT_REGISTERED, Status.NOT_IN_EXTRACT]
+    return int(counts[here].sum())
 
 
 def action_sheets(full: pd.DataFrame) -> dict[str, pd.DataFrame]:

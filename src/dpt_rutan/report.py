@@ -141,6 +141,20 @@ def open_output(path: Path, *, inputs: Iterable[Path]) -> Iterator[BinaryIO]:
     _sync_folder(target.parent)
 
 
+def make_private_folder(path: Path) -> None:
+    """The folder a report of several files goes in, created readable only by the user; an existing one is kept."""
+    if path.exists() and not path.is_dir():
+        raise OutputError(path, "is a file, not a folder", "Give a folder with -o")
+    if not path.parent.is_dir():
+        raise OutputError(path, f"folder {path.parent} does not exist", f"Create it first, or {_CHOOSE_OTHER}")
+    try:
+        path.mkdir(mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            path, f"cannot be created ({exc.strerror})", f"Check permissions, or {_CHOOSE_OTHER}"
+        ) from exc
+
+
 def _writable_target(path: Path, inputs: Iterable[Path]) -> Path:
     """The file to replace (symlinks followed), after refusing a missing folder, a folder, and every input."""
     target = path.resolve()
