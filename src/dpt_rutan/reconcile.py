@@ -156,11 +156,25 @@ class _Inmates:
         return self.checks["proposed_nik"] if self.checks is not None else None
 
 
+@dataclass
+class _Dukcapil:
+    people: People
+    view: pd.DataFrame  # matched against every prison's roster: made once
+
+
+def _read_dukcapil(path: Path | None, mapping: dict[str, str] | None, profile: ElectionProfile) -> _Dukcapil | None:
+    if path is None:
+        return None
+    table = io.read_table(path, mapping=mapping, required=(Field.NAME, Field.NIK))
+    people = prepare_people(table, reference_date=profile.voting_day)
+    return _Dukcapil(people, match_view(people.frame))
+
+
 def _prepare_inmates(
     site_roster: SiteRoster,
     profile: ElectionProfile,
     settings: match.MatchSettings,
-    dukcapil: People | None,
+    dukcapil: _Dukcapil | None,
     clock: _Stopwatch,
 ) -> _Inmates:
     with clock.stage("type rosters"):
@@ -172,17 +186,10 @@ def _prepare_inmates(
     checks = None
     if dukcapil is not None:
         with clock.stage("Dukcapil"):
-            dukcapil_matches, _ = match.link(unique_view, match_view(dukcapil.frame), settings)
-            checks = _dukcapil_check(roster.frame, dukcapil_matches, dukcapil.frame)
+            dukcapil_matches, _ = match.link(unique_view, dukcapil.view, settings)
+            checks = _dukcapil_check(roster.frame, dukcapil_matches, dukcapil.people.frame)
     rules = rules_for(site_roster.site, profile)
     return _Inmates(site_roster.site, rules, roster, duplicates, unique_view, checks)
-
-
-def _read_dukcapil(path: Path | None, mapping: dict[str, str] | None, profile: ElectionProfile) -> People | None:
-    if path is None:
-        return None
-    table = io.read_table(path, mapping=mapping, required=(Field.NAME, Field.NIK))
-    return prepare_people(table, reference_date=profile.voting_day)
 
 
 @dataclass
@@ -366,7 +373,7 @@ def reconcile_sites(
     for prison in prisons:
         own = _Stopwatch()
         result = _decide(prison, extract, profile, settings, own)
-        result.dukcapil = dukcapil
+        result.dukcapil = dukcapil.people if dukcapil is not None else None
         for stage, seconds in own.timings.items():
             clock.timings[stage] = clock.timings.get(stage, 0.0) + seconds
         results.append(result)
