@@ -605,7 +605,7 @@ def diff(
         return
     inputs = [old, new, *([kpu] if kpu else [])]
     sources = [(old, len(result.old.frame)), (new, len(result.new.frame))]
-    sources += [(kpu, len(result.kpu.frame))] if kpu and result.kpu is not None else []
+    sources += [(kpu, result.kpu_rows_read)] if kpu and result.kpu is not None else []
     provenance = report.Provenance.for_inputs(
         sources, profile=result.profile.name, settings=result.settings.model_dump()
     )

@@ -4,7 +4,9 @@ Prisons change every day (DKI Jakarta: 6,851 inmates left and 6,380 arrived betw
 day), so staff need the difference, not a new list. files -> people frames (``people``) -> repeated rows set aside
 (``decide.roster_duplicates``) -> pairs across the files: usable NIK, then registration number, then name and birth
 date through the matching core (``match.link``) -> field-by-field changes -> actions for the election (rosters),
-optionally checked against a current KPU extract. Rendering is ``diff_report``'s job; this module returns data.
+optionally checked against a current KPU extract, read in blocks and screened for the people the actions are about
+(``screen.py``): a province's extract never sits in memory whole. Rendering is ``diff_report``'s job; this module
+returns data.
 
 Every row of both files ends in exactly one class (:class:`RowClass`); :meth:`DiffResult.check_accounting` proves
 it before anything is reported.
@@ -20,11 +22,13 @@ import numpy as np
 import pandas as pd
 
 from . import decide, io, match
+from .blocks import BLOCK_BYTES, TableBlocks
 from .election import ElectionProfile
 from .errors import ConfigError, UnusableInputError
 from .fields import Field
 from .people import People, match_view, prepare_people
 from .reconcile import ConservationError, rules_for
+from .screen import screen_extract
 from .site import Site
 
 
@@ -118,11 +122,12 @@ class DiffResult:
     changes: pd.DataFrame  # CHANGE_COLUMNS: one row per changed field of a pair
     uncertain: pd.DataFrame  # UNCERTAIN_COLUMNS: possible pairs not taken
     actions: pd.DataFrame  # ACTION_COLUMNS: one row per action for the election (rosters only)
-    kpu: People | None
+    kpu: People | None  # the --kpu extract's rows that concern the actions' people (see screen.py)
     rules: decide.Rules
     profile: ElectionProfile
     site: Site
     settings: match.MatchSettings
+    kpu_rows_read: int | None = None  # data rows of the whole --kpu extract
 
     def class_counts(self, side: str) -> pd.Series:
         rows = self.old_rows if side == "old" else self.new_rows
@@ -153,8 +158,10 @@ def diff_files(
     new_sheet: str | None = None,
     mapping: dict[str, str] | None = None,
     settings: match.MatchSettings | None = None,
+    block_bytes: int = BLOCK_BYTES,
 ) -> DiffResult:
-    """Compare two snapshots of the same roster (or KPU extract); raise UnusableInputError when they differ in kind."""
+    """Compare two snapshots of the same roster (or KPU extract); raise UnusableInputError when they differ in kind.
+    The --kpu extract is read in blocks of ``block_bytes``."""
     settings = settings or match.MatchSettings()
     old = _read_people(old_path, old_sheet, mapping, profile)
     new = _read_people(new_path, new_sheet, mapping, profile)
@@ -165,7 +172,16 @@ def diff_files(
     if kind is FileKind.ROSTER:
         result.actions = roster_actions(new, result.old_rows, result.new_rows, result.pairs, result.changes, profile)
         if kpu_path is not None:
-            result.kpu = _read_kpu(kpu_path, mapping, profile)
+            blocks = _kpu_blocks(kpu_path, mapping, block_bytes)
+            screened = screen_extract(
+                blocks,
+                _acting_people(result.actions, old, new),
+                result.rules,
+                reference_date=profile.voting_day,
+                settings=settings,
+            )
+            result.kpu = prepare_people(screened.table, reference_date=profile.voting_day, require_rows=False)
+            result.kpu_rows_read = screened.rows_read
             result.actions = check_against_kpu(result.actions, old, new, result.kpu, result.rules, settings)
     result.check_accounting()
     return result
@@ -246,17 +262,31 @@ def _kind_name(kind: FileKind) -> str:
     return "roster" if kind is FileKind.ROSTER else "KPU extract"
 
 
-def _read_kpu(path: Path, mapping: dict[str, str] | None, profile: ElectionProfile) -> People:
-    kpu = prepare_people(
-        io.read_table(path, mapping=mapping, required=(Field.NAME, Field.NIK)), reference_date=profile.voting_day
-    )
-    if Field.TPS not in kpu.table.columns:
+def _kpu_blocks(path: Path, mapping: dict[str, str] | None, block_bytes: int) -> TableBlocks:
+    """The --kpu extract, ready to be read in blocks; refused before any row is read when it has no TPS column."""
+    blocks = TableBlocks(path, mapping=mapping, required=(Field.NAME, Field.NIK), block_bytes=block_bytes)
+    described = blocks.description
+    if Field.TPS not in described.columns:
         raise UnusableInputError(
-            kpu.table.location(),
+            described.location(),
             "the --kpu file has no TPS column, so it cannot say who is listed at the prison's TPS",
             'Give the KPU extract of the prison\'s village, or name the column with --map tps="..."',
         )
-    return kpu
+    return blocks
+
+
+def _acting(people: People, actions: pd.DataFrame, side: str) -> pd.DataFrame:
+    """The match view of the rows of one file that have an action."""
+    view = match_view(people.frame)
+    return view[view["source_row"].isin(actions.loc[actions["side"] == side, "source_row"])]
+
+
+def _acting_people(actions: pd.DataFrame, old: People, new: People) -> pd.DataFrame:
+    """Everyone with an action, from both files, as one roster to screen the extract for. Row numbers repeat across
+    the files and the screen tells people apart by them, so they are numbered afresh: only the extract's rows it
+    keeps matter here."""
+    both = pd.concat([_acting(old, actions, "old"), _acting(new, actions, "new")], ignore_index=True)
+    return both.assign(source_row=np.arange(len(both), dtype="int64"))
 
 
 # --- pairing ------------------------------------------------------------------------------------------------------
@@ -541,9 +571,7 @@ def check_against_kpu(
     here_rows = frozenset(kpu.frame.loc[decide.at_prison_tps(kpu.frame, rules), "source_row"].astype("int64"))
     found = []
     for side, people in (("old", old), ("new", new)):
-        view = match_view(people.frame)
-        view = view[view["source_row"].isin(actions.loc[actions["side"] == side, "source_row"])]
-        decisions, _ = match.link(view, kpu_view, settings, preferred_right=here_rows)
+        decisions, _ = match.link(_acting(people, actions, side), kpu_view, settings, preferred_right=here_rows)
         found.append(decisions.assign(side=side).rename(columns={"left_row": "source_row"}))
     decided = pd.concat(found, ignore_index=True)[["side", "source_row", "right_row", "decision"]]
     checked = actions.drop(columns=["kpu_row"]).merge(decided, on=["side", "source_row"], how="left")

@@ -9,11 +9,14 @@ roster and extracts -> people frames (``people``) -> NIK findings, roster duplic
 candidate NIKs (``match``) -> one outcome per roster row. Every data row of the roster gets exactly one outcome:
 listed for this election, listed apart (released before voting day, under age, or otherwise no voter this time),
 fine, or a repeat of a person counted on another row.
+
+A KPU extract (a province: 30 million rows) is read in blocks, keeping only its rows that can tell something about
+the roster's people (:func:`read_kpu_extract`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -21,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import decide, io, match, regions
+from .blocks import BLOCK_BYTES, TableBlocks, concat_rows, no_data_error
 from .election import ElectionProfile
 from .errors import define_code
 from .fields import Field
@@ -76,6 +80,8 @@ NOT_THIS_ELECTION = (
 MAX_CANDIDATES = 3
 FIELD_LABELS = {"nik": "NIK", "name": "nama", "dob": "tanggal lahir", "sex": "jenis kelamin", "mother": "nama ibu"}
 _CLOSE_LEVELS = ("close", "similar", "partial", "one_edit", "masked_agree")
+NIK_FOUND_LEVELS = ("exact", "masked_agree")
+"""NIK levels of a pair that find the roster's NIK in the extract, whatever the pair's score."""
 
 
 class Outcome(StrEnum):
@@ -94,11 +100,39 @@ CANDIDATE_COLUMNS = ["source_row", "rank", "nik", "source", "extract_row", "scor
 
 
 @dataclass
+class RosterPeople:
+    """The roster's people: what their NIK cells show and which row speaks for each person."""
+
+    people: People
+    structural: pd.DataFrame  # one bool column per structural reason code, aligned with people.frame
+    representative: pd.Series  # per row, the source_row of the row that speaks for its person
+    unique_view: pd.DataFrame  # match view of the representative rows: whom the extracts are searched for
+
+    @classmethod
+    def of(cls, people: People, settings: match.MatchSettings) -> RosterPeople:
+        frame = people.frame
+        structural = _structural_reasons(frame, people.findings)
+        representative = _representatives(frame, ~structural.any(axis=1), settings)
+        view = match_view(frame)
+        unique_view = view[view["source_row"].isin(representative)].reset_index(drop=True)
+        return cls(people, structural, representative, unique_view)
+
+
+@dataclass
+class ExtractRows:
+    """An extract as the search needs it: its rows, and what the whole file holds."""
+
+    people: People  # every row of a Dukcapil extract; of a KPU extract, those that can concern the roster's people
+    rows_read: int  # data rows of the whole file
+    coverage: decide.Coverage  # the regions the whole file covers
+
+
+@dataclass
 class ExtractSearch:
     """What one extract says about the roster's people, per representative roster row."""
 
     source: Source
-    people: People
+    extract: ExtractRows
     found: pd.Series  # bool, by source_row: the row's NIK is in the extract (or agrees with a masked one)
     confirmed: pd.Series  # bool, by source_row: matched to one extract person by that very NIK
     covered: pd.Series  # bool, by source_row: the extract covers the person's home area
@@ -116,6 +150,7 @@ class MissingNikResult:
     site: Site
     settings: match.MatchSettings
     notes: list[str] = field(default_factory=list)
+    kpu_rows_read: int | None = None  # data rows of the whole KPU extract (``extracts`` holds the rows kept)
 
     def counts(self) -> dict[str, int]:
         """Rows read and the rows of each outcome; the outcomes add up to the rows read."""
@@ -139,40 +174,144 @@ def find_missing_nik(
     sheet: str | None = None,
     mapping: dict[str, str] | None = None,
     settings: match.MatchSettings | None = None,
+    block_bytes: int = BLOCK_BYTES,
 ) -> MissingNikResult:
-    """List every inmate whose NIK is missing or cannot be trusted, with candidate NIKs from the extracts given."""
+    """List every inmate whose NIK is missing or cannot be trusted, with candidate NIKs from the extracts given.
+    A KPU extract is read in blocks of ``block_bytes``."""
     settings = settings or match.MatchSettings()
     table = io.read_table(roster_path, sheet=sheet, mapping=mapping, required=(Field.NAME,))
-    roster = prepare_people(table, reference_date=profile.voting_day)
-    frame = roster.frame
-    structural = _structural_reasons(frame, roster.findings)
-    representative = _representatives(frame, ~structural.any(axis=1), settings)
-    view = match_view(frame)
-    unique_view = view[view["source_row"].isin(representative)].reset_index(drop=True)
-    extract_paths = {Source.DUKCAPIL: dukcapil_path, Source.KPU: kpu_path}
-    searches = [
-        _search_extract(source, path, frame, unique_view, mapping, profile, settings)
-        for source, path in extract_paths.items()
-        if path is not None
-    ]
-    codes = _final_reasons(frame, structural, searches)
+    roster = RosterPeople.of(prepare_people(table, reference_date=profile.voting_day), settings)
+    extracts: dict[Source, ExtractRows] = {}
+    if dukcapil_path is not None:
+        extracts[Source.DUKCAPIL] = _read_dukcapil_extract(dukcapil_path, mapping, profile)
+    if kpu_path is not None:
+        extracts[Source.KPU] = read_kpu_extract(kpu_path, roster, mapping, profile, settings, block_bytes)
+    return missing_nik_result(roster, extracts, site=site, profile=profile, settings=settings)
+
+
+def missing_nik_result(
+    roster: RosterPeople,
+    extracts: dict[Source, ExtractRows],
+    *,
+    site: Site,
+    profile: ElectionProfile,
+    settings: match.MatchSettings,
+) -> MissingNikResult:
+    """One outcome per roster row and the candidate NIKs, from the roster's people and the extracts read."""
+    frame = roster.people.frame
+    searches = [search_extract(source, extract, roster, settings) for source, extract in extracts.items()]
+    codes = _final_reasons(frame, roster.structural, searches)
     flags = decide.eligibility(frame, rules_for(site, profile))[list(NOT_THIS_ELECTION)]
-    rows = _row_outcomes(frame, codes, flags, representative)
+    rows = _row_outcomes(frame, codes, flags, roster.representative)
     listed_rows = rows.loc[rows["outcome"].isin([Outcome.LISTED, Outcome.LISTED_APART]), "source_row"]
     candidates = _best_candidates([search.candidates for search in searches], listed_rows)
     result = MissingNikResult(
-        roster=roster,
+        roster=roster.people,
         rows=rows.reset_index(drop=True),
-        listed=_listed_people(frame, rows, _detail_of_primary(roster.findings, rows), candidates, settings),
+        listed=_listed_people(frame, rows, _detail_of_primary(roster.people.findings, rows), candidates, settings),
         candidates=candidates,
-        extracts={search.source: search.people for search in searches},
+        extracts={source: extract.people for source, extract in extracts.items()},
         profile=profile,
         site=site,
         settings=settings,
         notes=[_coverage_note(search) for search in searches],
+        kpu_rows_read=extracts[Source.KPU].rows_read if Source.KPU in extracts else None,
     )
     result.check_accounting()
     return result
+
+
+# --- reading the extracts ---------------------------------------------------------------------------------------
+
+
+def _read_dukcapil_extract(path: Path, mapping: dict[str, str] | None, profile: ElectionProfile) -> ExtractRows:
+    people = prepare_people(
+        io.read_table(path, mapping=mapping, required=(Field.NAME, Field.NIK)), reference_date=profile.voting_day
+    )
+    return ExtractRows(people, len(people.frame), decide.extract_coverage(people.frame))
+
+
+def read_kpu_extract(
+    path: Path,
+    roster: RosterPeople,
+    mapping: dict[str, str] | None,
+    profile: ElectionProfile,
+    settings: match.MatchSettings,
+    block_bytes: int = BLOCK_BYTES,
+) -> ExtractRows:
+    """The KPU extract read in blocks, keeping the rows that can tell something about the roster's people
+    (:class:`_TellingRows`): memory follows the roster, not the extract. The search gives what reading the whole
+    extract gives.
+
+    ``screen.screen_extract`` keeps what the matcher's decisions need, which is not enough here: a NIK counts as
+    found on any pair whose NIKs agree (:data:`NIK_FOUND_LEVELS`), whatever its score, and a pair from a
+    birth-date or name block has "masked_agree" when the mask hides digits NIK blocking cannot join on (the
+    province's). Each block is typed whole, as reading the whole file types it.
+    """
+    blocks = TableBlocks(path, mapping=mapping, required=(Field.NAME, Field.NIK), block_bytes=block_bytes)
+    kept, telling = _KeptRows(), _TellingRows(roster.unique_view, settings)
+    for block in blocks.blocks(restart=kept.reset):
+        people = prepare_people(block, reference_date=profile.voting_day, require_rows=False)
+        kept.add(block, telling(people.frame), decide.extract_coverage(people.frame))
+    described = blocks.description
+    if kept.rows_read == 0:
+        raise no_data_error(described)
+    table = replace(
+        described,
+        data=concat_rows(kept.data, described.data),
+        skipped=concat_rows(kept.skipped, described.skipped),
+        row_notes=pd.concat(kept.notes, ignore_index=True) if kept.notes else None,
+    )
+    people = prepare_people(table, reference_date=profile.voting_day, require_rows=False)
+    return ExtractRows(people, kept.rows_read, kept.coverage)
+
+
+class _TellingRows:
+    """Rows of a block that can tell something about the roster's people: those of their NIK blocks, and those of
+    their birth-date and name blocks that score the review score with one of them or whose NIK agrees.
+
+    :func:`match.link` compares no other pair, and pairs below the review score only count through their NIK
+    level. It blocks by birth date and name only the people no NIK row settles; this keeps those rows for everyone,
+    as which people are settled is known only once every block is read.
+    """
+
+    def __init__(self, people: pd.DataFrame, settings: match.MatchSettings) -> None:
+        self.people, self.settings = people, settings
+        self.nik_blocks = match.NikBlocks(people)
+
+    def __call__(self, frame: pd.DataFrame) -> np.ndarray:
+        if frame.empty:
+            return np.zeros(0, dtype=bool)
+        view = match_view(frame)
+        fuzzy = match.fuzzy_candidate_pairs(self.people, view)
+        compared = match.compare_pairs(fuzzy, self.people, view, self.settings)
+        telling = (compared["score"] >= self.settings.review_score) | compared["nik_level"].isin(NIK_FOUND_LEVELS)
+        wanted = pd.concat([self.nik_blocks.pairs(view)["right_row"], compared.loc[telling, "right_row"]])
+        return view["source_row"].isin(wanted).to_numpy()
+
+
+class _KeptRows:
+    """What the blocks gave so far; forgotten when they start over from the first (``TableBlocks.blocks``)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.data: list[pd.DataFrame] = []
+        self.skipped: list[pd.DataFrame] = []
+        self.notes: list[pd.DataFrame] = []
+        self.rows_read = 0
+        self.coverage = decide.Coverage(frozenset(), frozenset())
+
+    def add(self, block: io.ReadTable, keep: np.ndarray, coverage: decide.Coverage) -> None:
+        self.data.append(block.data[keep])
+        self.skipped.append(block.skipped)
+        if block.row_notes is not None:
+            self.notes.append(block.row_notes)
+        self.rows_read += len(block.data)
+        self.coverage = decide.Coverage(
+            self.coverage.regencies | coverage.regencies, self.coverage.districts | coverage.districts
+        )
 
 
 # --- reasons ------------------------------------------------------------------------------------------------------
@@ -203,31 +342,24 @@ def _representatives(frame: pd.DataFrame, clean: pd.Series, settings: match.Matc
     return group.map(ordered.groupby("group")["source_row"].first())
 
 
-def _search_extract(
-    source: Source,
-    path: Path,
-    frame: pd.DataFrame,
-    unique_view: pd.DataFrame,
-    mapping: dict[str, str] | None,
-    profile: ElectionProfile,
-    settings: match.MatchSettings,
+def search_extract(
+    source: Source, extract: ExtractRows, roster: RosterPeople, settings: match.MatchSettings
 ) -> ExtractSearch:
     """Link the roster's people to one extract: is each NIK there, and who there looks like each person."""
-    table = io.read_table(path, mapping=mapping, required=(Field.NAME, Field.NIK))
-    people = prepare_people(table, reference_date=profile.voting_day)
-    decisions, compared = match.link(unique_view, match_view(people.frame), settings)
+    unique_view = roster.unique_view
+    decisions, compared = match.link(unique_view, match_view(extract.people.frame), settings)
     rows = unique_view["source_row"]
-    nik_agrees = compared.loc[compared["nik_level"].isin(["exact", "masked_agree"]), "left_row"]
+    nik_agrees = compared.loc[compared["nik_level"].isin(NIK_FOUND_LEVELS), "left_row"]
     by_nik = decisions[(decisions["decision"] == "match") & (decisions["method"] == "nik_exact")]["left_row"]
-    home = frame.set_index("source_row").loc[rows, ["home_regency", "home_district"]].fillna("")
-    covered = decide.extract_coverage(people.frame).covers(home["home_regency"], home["home_district"])
+    home = roster.people.frame.set_index("source_row").loc[rows, ["home_regency", "home_district"]].fillna("")
+    covered = extract.coverage.covers(home["home_regency"], home["home_district"])
     return ExtractSearch(
         source=source,
-        people=people,
+        extract=extract,
         found=pd.Series(rows.isin(nik_agrees).to_numpy(), index=rows),
         confirmed=pd.Series(rows.isin(by_nik).to_numpy(), index=rows),
         covered=pd.Series(covered.to_numpy(), index=rows),
-        candidates=_candidate_pairs(compared, people.frame, source, settings),
+        candidates=_candidate_pairs(compared, extract.people.frame, source, settings),
     )
 
 
@@ -416,7 +548,7 @@ def _listed_people(
         listed[column] = outcome[column]
     listed["reason_detail"] = source_rows.map(detail).fillna("")
     listed["for_this_election"] = outcome["outcome"] == Outcome.LISTED
-    listed["repeat_rows"] = source_rows.map(_repeat_rows(rows)).fillna("")
+    listed["repeat_rows"] = source_rows.map(_repeat_rows(rows)).astype(object).fillna("")
     ties = _near_ties(candidates, settings)
     listed["near_tie"] = source_rows.isin(ties.index[ties.to_numpy(dtype=bool)])
     unknown_home_last = listed["home_regency"].replace("", "~")
@@ -427,9 +559,9 @@ def _listed_people(
 
 
 def _coverage_note(search: ExtractSearch) -> str:
-    regencies = decide.extract_coverage(search.people.frame).regencies
-    labels = ", ".join(sorted(regions.region_label(code) for code in regencies)) or "-"
+    extract = search.extract
+    labels = ", ".join(sorted(regions.region_label(code) for code in extract.coverage.regencies)) or "-"
     return (
-        f"{search.source.value} {search.people.table.name}: {len(search.people.frame)} baris; "
+        f"{search.source.value} {extract.people.table.name}: {extract.rows_read} baris; "
         f"NIK hanya dinyatakan tidak ditemukan bagi WBP yang daerah asalnya tercakup ({labels})"
     )

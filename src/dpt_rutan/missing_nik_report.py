@@ -201,7 +201,10 @@ def workbook_sheets(result: MissingNikResult) -> list[report.SheetSpec]:
 def write_missing_nik_workbook(result: MissingNikResult, path: Path) -> None:
     """Write the workbook, with a provenance sheet naming every input file and its checksum."""
     sources = [(result.roster.table.path, len(result.roster.frame))]
-    sources += [(people.table.path, len(people.frame)) for people in result.extracts.values()]
+    sources += [
+        (people.table.path, result.kpu_rows_read if source is Source.KPU else len(people.frame))
+        for source, people in result.extracts.items()
+    ]
     provenance = report.Provenance.for_inputs(
         sources, profile=result.profile.name, settings=result.settings.model_dump()
     )
