@@ -23,6 +23,7 @@ from .fields import Field
 from .people import People, match_view, prepare_people
 from .screen import PassProgress, screen_extract
 from .site import Site
+from .site_table import SiteRoster
 
 
 class ConservationError(DptRutanError):
@@ -130,14 +131,6 @@ class _Stopwatch:
         start = time.perf_counter()
         yield
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
-
-
-@dataclass
-class SiteRoster:
-    """A prison and its inmates: the rows of a roster file (all of them, or those whose UPT column names it)."""
-
-    site: Site
-    table: io.ReadTable
 
 
 @dataclass

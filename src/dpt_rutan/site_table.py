@@ -28,7 +28,6 @@ from . import io
 from .errors import Location, UnusableInputError
 from .fields import Field
 from .headers import normalise_header
-from .reconcile import SiteRoster
 from .site import Site
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -44,6 +43,14 @@ REQUIRED = ("name", "district_code")
 _TPS_SEPARATORS = re.compile(r"[;,/\s]+")
 _DELIMITERS = (",", ";", "\t", "|")
 _HEADER_ROW = 1
+
+
+@dataclass
+class SiteRoster:
+    """A prison and its inmates: the rows of a roster file (all of them, or those whose UPT column names it)."""
+
+    site: Site
+    table: io.ReadTable
 
 
 @dataclass
