@@ -324,8 +324,9 @@ def reconcile_sites_command(
 ) -> None:
     """Reconcile every prison of a province in one run: the extract is read once, each prison gets its own report,
     and a summary puts them side by side with the inmates two rosters both list."""
+    _check_report_folder(output)
+    kind = output_format(output / f"{sites_report.SUMMARY_NAME}.xlsx", output_type)
     entries = load_site_table(sites)
-    kind = output_format(output / "ringkasan-provinsi.xlsx", output_type)
     parsed = parse_mapping(mapping)
     rosters = site_rosters(entries, roster or [], mapping=parsed, sheet=sheet)
     profile = load_profile(election or entries[0].site.profile)
@@ -334,24 +335,39 @@ def reconcile_sites_command(
             rosters.prisons, kpu, profile=profile, dukcapil_path=dukcapil, mapping=parsed, progress=progress
         )
     render_sites(result)
-    report.make_private_folder(output)
-    inputs = [sites, kpu, *(roster or []), *([dukcapil] if dukcapil else [])]
-    inputs += [prison.table.path for prison in rosters.prisons]
-    for position, prison in enumerate(result.prisons, start=1):
-        _write_reconcile_report(
-            prison, kpu, output / sites_report.site_file_name(position, prison, kind), kind, inputs, quiet=True
+    sources = sites_report.input_sources(result, rosters, sites)
+    inputs = [path for path, _ in sources]
+    for prison, name in zip(result.prisons, sites_report.report_names(result, kind), strict=True):
+        _write_reconcile_report(prison, kpu, output / name, kind, inputs, quiet=True)
+    if kind == "csv":
+        for title, frame in sites_report.tables(result, rosters, kind).items():
+            report.write_csv(output / sites_report.csv_name(title), frame, inputs=inputs)
+    else:
+        write_report(
+            output / f"{sites_report.SUMMARY_NAME}.{kind}",
+            kind,
+            inputs=inputs,
+            provenance=report.Provenance.for_inputs(
+                sources, profile=profile.name, settings=result.prisons[0].settings.model_dump()
+            ),
+            sheets=lambda: sites_report.workbook_sheets(result, rosters),
+            payload=lambda: sites_report.json_payload(result, rosters),
+            quiet=True,
         )
-    sources = [(sites, len(entries)), (kpu, result.kpu_rows_read), *[(path, None) for path in roster or []]]
-    write_report(
-        output / f"ringkasan-provinsi.{kind}",
-        kind,
-        inputs=inputs,
-        provenance=report.Provenance.for_inputs(sources, profile=profile.name),
-        sheets=lambda: sites_report.workbook_sheets(result, rosters),
-        payload=lambda: sites_report.json_payload(result, rosters),
-        rows=lambda: sites_report.province_summary(result),
-    )
-    console.print(f"{len(result.prisons)} UPT reports in {output}")
+    console.print(f"Written: {output}/ ({len(result.prisons)} UPT reports and {sites_report.SUMMARY_NAME})")
+
+
+def _check_report_folder(output: Path) -> None:
+    """Before hours of reading: a folder, not a report file name, and none of an earlier run's reports in it."""
+    if output.suffix.lower() in (".xlsx", ".csv", ".json"):
+        raise ConfigError(f"{output}: -o names a folder for one report per prison and the summary, e.g. -o hasil/")
+    earlier = sites_report.earlier_reports(output)
+    if earlier:
+        raise ConfigError(
+            f"{output}: holds reports of an earlier run ({', '.join(earlier[:3])}"
+            f"{', ...' if len(earlier) > 3 else ''}): give a new folder with -o, or move them away"
+        )
+    report.make_private_folder(output)
 
 
 def render_sites(result) -> None:

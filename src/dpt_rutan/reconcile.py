@@ -233,13 +233,11 @@ def _niks_concerning(
     prison: _Inmates, extract: _Extract, compared: pd.DataFrame, settings: match.MatchSettings
 ) -> frozenset[str]:
     """The extract's NIKs that concern the prison: an inmate's NIK or one a typo from it, any candidate at the review
-    score or above, a NIK Dukcapil proposes, a NIK listed at one of the prison's TPS numbers."""
+    score or above, a NIK Dukcapil proposes, a NIK listed at the prison's TPS."""
     nik_block = match.nik_candidate_pairs(prison.unique_view, extract.view)["right_row"]
     candidates = compared.loc[compared["score"] >= settings.review_score, "right_row"]
     frame = extract.kpu.frame
-    tps = frame[Field.TPS.value] if Field.TPS.value in frame else pd.Series("", index=frame.index)
-    at_tps_number = decide.tps_number(tps).isin(list(prison.rules.prison_tps)).fillna(False).astype(bool)
-    rows = pd.concat([nik_block, candidates, frame.loc[at_tps_number, "source_row"]])
+    rows = pd.concat([nik_block, candidates, frame.loc[decide.at_prison_tps(frame, prison.rules), "source_row"]])
     niks = frame.loc[frame["source_row"].isin(rows) & frame["nik_usable"].astype(bool), "nik_clean"]
     proposed = prison.proposed_nik
     return frozenset(niks) | (frozenset(proposed[proposed != ""]) if proposed is not None else frozenset())
@@ -333,6 +331,25 @@ class SitesResult:
     across_prisons: pd.DataFrame  # one person on two prisons' rosters: prison_a, row_a, prison_b, row_b, method
     kpu_rows_read: int
     timings: dict[str, float] = field(default_factory=dict)
+
+    def transfers(self) -> pd.DataFrame:
+        """Voters listed at one prison's TPS who are now another prison's inmates: the first prison's report says
+        to take them off its TPS (NOT_IN_CUSTODY), the other's to move them in. One move, seen from both ends."""
+        rows = []
+        for prison in self.prisons:
+            gone = prison.kpu_side.loc[prison.kpu_side["status"] == decide.KpuStatus.NOT_IN_CUSTODY, "source_row"]
+            for other in self.prisons:
+                if other is prison:
+                    continue
+                matched = other.decisions[
+                    (other.decisions["kpu_decision"] == "match") & other.decisions["kpu_row"].isin(gone)
+                ]
+                rows += [
+                    (int(row.kpu_row), prison.site.name, other.site.name, int(row.source_row), row.status)
+                    for row in matched.itertuples(index=False)
+                ]
+        columns = ["kpu_row", "from_prison", "to_prison", "to_row", "to_status"]
+        return pd.DataFrame(rows, columns=columns).astype({"kpu_row": "int64", "to_row": "int64"})
 
 
 def reconcile_sites(
