@@ -18,7 +18,8 @@ from dpt_rutan.decide import Status
 from dpt_rutan.election import load_profile
 from dpt_rutan.errors import UnusableInputError
 from dpt_rutan.reconcile import SitesResult, reconcile, reconcile_sites
-from dpt_rutan.site_table import load_site_table, parse_tps_numbers, site_rosters
+from dpt_rutan.site_rosters import site_rosters
+from dpt_rutan.site_table import parse_tps_numbers, read_site_table
 from dpt_rutan.sites_report import TOTAL_LABEL, province_summary
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -63,7 +64,7 @@ def folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def together(folder) -> SitesResult:
-    entries = load_site_table(folder / "sites.csv")
+    entries = read_site_table(folder / "sites.csv").entries
     rosters = site_rosters(entries)
     return reconcile_sites(rosters.prisons, KPU, profile=PROFILE, dukcapil_path=DUKCAPIL, block_bytes=64 * 1024)
 
@@ -72,7 +73,7 @@ def together(folder) -> SitesResult:
 def alone(folder):
     return [
         reconcile(folder / file, KPU, site=entry.site, profile=PROFILE, dukcapil_path=DUKCAPIL)
-        for file, entry in zip(("blora.xlsx", "cepu.xlsx"), load_site_table(folder / "sites.csv"), strict=True)
+        for file, entry in zip(("blora.xlsx", "cepu.xlsx"), read_site_table(folder / "sites.csv").entries, strict=True)
     ]
 
 
@@ -106,7 +107,7 @@ def test_an_inmate_on_two_rosters_is_listed_once_with_both_prisons(together):
 
 
 def test_a_province_wide_roster_is_split_by_its_upt_column(folder, together):
-    entries = load_site_table(folder / "sites_upt.csv")
+    entries = read_site_table(folder / "sites_upt.csv").entries
     rosters = site_rosters(entries, [folder / "jateng.xlsx"])
     split = reconcile_sites(rosters.prisons, KPU, profile=PROFILE, dukcapil_path=DUKCAPIL)
     for joint, from_own_file in zip(split.prisons, together.prisons, strict=True):
@@ -130,7 +131,7 @@ def test_a_roster_row_naming_no_prison_of_the_table_is_an_error_with_its_place(f
     header, data = _example_rows()
     path = _write_xlsx(tmp_path / "rows.xlsx", [("UPT", *header), (BLORA, *data[0]), ("Lapas Entah", *data[1])])
     with pytest.raises(UnusableInputError) as error:
-        site_rosters(load_site_table(folder / "sites_upt.csv"), [path])
+        site_rosters(read_site_table(folder / "sites_upt.csv").entries, [path])
     assert "rows.xlsx" in str(error.value) and "row 3" in str(error.value) and "UPT" in str(error.value)
     assert "Lapas Entah" in str(error.value)
 
@@ -149,7 +150,7 @@ def test_a_bad_site_table_is_one_error_naming_the_row_and_column(tmp_path, table
     path = tmp_path / "sites.csv"
     path.write_text(table)
     with pytest.raises(UnusableInputError) as error:
-        load_site_table(path)
+        read_site_table(path)
     message = str(error.value)
     assert message.startswith("sites.csv") and "\n" not in message
     for text in expected:
@@ -159,10 +160,11 @@ def test_a_bad_site_table_is_one_error_naming_the_row_and_column(tmp_path, table
 def test_a_prison_without_inmates_is_an_error(folder, tmp_path):
     path = tmp_path / "sites.csv"
     path.write_text(
-        f"Nama UPT,Kode Kecamatan,Berkas WBP\n{BLORA},33.16.09,{folder / 'blora.xlsx'}\nLapas Kosong,33.16.09,\n"
+        f"Nama UPT,Kode Kecamatan,TPS,Berkas WBP\n{BLORA},33.16.09,901,{folder / 'blora.xlsx'}\n"
+        "Lapas Kosong,33.16.09,902,\n"
     )
     with pytest.raises(UnusableInputError, match=r"row 3.*Lapas Kosong.*no inmates"):
-        site_rosters(load_site_table(path))
+        site_rosters(read_site_table(path).entries)
 
 
 def test_an_excel_site_table_with_codes_typed_as_numbers(tmp_path):
@@ -170,7 +172,7 @@ def test_an_excel_site_table_with_codes_typed_as_numbers(tmp_path):
         tmp_path / "sites.xlsx",
         [("NAMA UPT", "KODE KECAMATAN", "TPS", "KODE UPT"), (BLORA, 331609, 901, "WP.12-01"), (CEPU, 331609, 902.0)],
     )
-    entries = load_site_table(path)
+    entries = read_site_table(path).entries
     assert [(e.site.district_code, e.site.tps_numbers, e.site.upt_code) for e in entries] == [
         ("33.16.09", (901,), "WP.12-01"),
         ("33.16.09", (902,), None),

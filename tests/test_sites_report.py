@@ -17,7 +17,7 @@ from dpt_rutan.election import load_profile
 from dpt_rutan.fields import Field
 from dpt_rutan.reconcile import reconcile, reconcile_sites
 from dpt_rutan.site import Site
-from dpt_rutan.site_table import SiteRoster
+from dpt_rutan.site_rosters import SiteRoster
 from dpt_rutan.sites_report import MOVED_IN_LABEL, TOTAL_LABEL, province_summary
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

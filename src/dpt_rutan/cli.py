@@ -40,7 +40,8 @@ from .plan_report import plan_json, plan_sheets, plan_terminal_rows
 from .reconcile import reconcile as run_reconcile
 from .reconcile import reconcile_sites as run_reconcile_sites
 from .site import Site, load_site, site_template
-from .site_table import load_site_table, site_rosters
+from .site_rosters import site_rosters
+from .site_table import read_site_table
 from .validate import validate_file
 
 app = typer.Typer(
@@ -326,7 +327,11 @@ def reconcile_sites_command(
     and a summary puts them side by side with the inmates two rosters both list."""
     _check_report_folder(output)
     kind = output_format(output / f"{sites_report.SUMMARY_NAME}.xlsx", output_type)
-    entries = load_site_table(sites)
+    site_table = read_site_table(sites)
+    entries = site_table.entries
+    if site_table.skipped:
+        skipped = ", ".join(map(str, site_table.skipped))
+        console.print(f"{sites.name}: rows {skipped} are not prisons (empty or totals): skipped", highlight=False)
     parsed = parse_mapping(mapping)
     rosters = site_rosters(entries, roster or [], mapping=parsed, sheet=sheet)
     profile = load_profile(election or entries[0].site.profile)

@@ -23,7 +23,7 @@ from .fields import Field
 from .people import People, match_view, prepare_people
 from .screen import PassProgress, screen_extract
 from .site import Site
-from .site_table import SiteRoster
+from .site_rosters import SiteRoster
 
 
 class ConservationError(DptRutanError):

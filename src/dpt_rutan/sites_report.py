@@ -17,7 +17,7 @@ from . import report
 from .decide import STATUS_LABELS, KpuStatus, Status
 from .reconcile import ReconcileResult, SitesResult
 from .reconcile_report import voters_expected_here
-from .site_table import Rosters
+from .site_rosters import Rosters
 
 TOTAL_LABEL = "JUMLAH PROVINSI"
 SUMMARY_NAME = "ringkasan-provinsi"
