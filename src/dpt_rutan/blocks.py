@@ -76,14 +76,19 @@ def _settled_end(body: io._Body, header: io._Header) -> int:
     """How many leading rows of ``body`` no later row can change: up to the last full row with a NIK.
 
     Only the trailing run of sparse rows is judged by what follows (the signature block); a row with a NIK and more
-    than three cells ends any such run.
+    than three cells ends any such run. It is looked for from the end, in growing windows: it is nearly always one
+    of the last rows.
     """
-    if not body.cells:
-        return 0
-    filled = sum((column != "").astype(np.int64) for column in body.cells)
-    has_nik = io._column_has_digits(body.cells, header.mapping, Field.NIK)
-    full = np.flatnonzero(has_nik & (filled > 3))
-    return int(full[-1]) + 1 if len(full) else 0
+    end, window = len(body.source_rows), 1024
+    while end > 0 and body.cells:
+        start = max(end - window, 0)
+        part = _take(body, slice(start, end))
+        has_nik = io._column_has_digits(part.cells, header.mapping, Field.NIK)
+        full = np.flatnonzero(has_nik & (io._filled_counts(part.cells) > 3))
+        if len(full):
+            return start + int(full[-1]) + 1
+        end, window = start, window * 4
+    return 0
 
 
 class TableBlocks:

@@ -95,6 +95,34 @@ def _join_keys(lk: pd.DataFrame, rk: pd.DataFrame, on: str | list[str]) -> pd.Da
     return lk.merge(rk[rk[first].isin(lk[first])], on=on)[["left_row", "right_row"]]
 
 
+class _SortedKeys:
+    """One side's int64 keys sorted once, so that many other sides join to it by binary search.
+
+    :meth:`join` gives the pairs in the order of an inner ``merge`` with this side on the left: by this side's
+    row, then by the other side's.
+    """
+
+    def __init__(self, rows: np.ndarray, keys: np.ndarray) -> None:
+        self._order = np.argsort(keys)
+        self._rows, self._keys = rows, keys[self._order]
+
+    def join(self, rows: np.ndarray, keys: np.ndarray) -> pd.DataFrame:
+        # Searching in key order is several times faster (numpy narrows each search from the last), and most keys
+        # find nothing: only those that do are searched for where their run ends. The pairs are put in order at the
+        # end, so equal keys need no stable sort.
+        by_key = np.argsort(keys)
+        sorted_keys = keys[by_key]
+        low = np.searchsorted(self._keys, sorted_keys)
+        found = np.flatnonzero(np.take(self._keys, low, mode="clip") == sorted_keys) if len(self._keys) else low[:0]
+        low = low[found]
+        hits = np.searchsorted(self._keys, sorted_keys[found], side="right") - low
+        right = np.repeat(by_key[found], hits)
+        within = np.arange(len(right)) - np.repeat(np.cumsum(hits) - hits, hits)
+        left = self._order[np.repeat(low, hits) + within]
+        sequence = np.lexsort((right, left))
+        return pd.DataFrame({"left_row": self._rows[left[sequence]], "right_row": rows[right[sequence]]})
+
+
 def _present(key: pd.Series) -> pd.Series:
     present = key.notna()
     return present if pd.api.types.is_numeric_dtype(key) else present & (key != "")
@@ -192,16 +220,30 @@ def _name_and_date_part_candidates(left: pd.DataFrame, right: pd.DataFrame) -> p
     all of them pairs whose dates differ in two parts.
     """
 
-    def keys(frame: pd.DataFrame, row: str) -> pd.DataFrame:
+    def parts(frame: pd.DataFrame) -> dict[str, np.ndarray]:
         dob = frame["birth_date"]
-        parts = {part: getattr(dob.dt, part).fillna(-1).astype("int64") for part in ("year", "month", "day")}
-        return pd.DataFrame({row: frame["source_row"].to_numpy(), "name_key": frame["name_key"], **parts})
+        return {part: getattr(dob.dt, part).fillna(-1).to_numpy(dtype=np.int64) for part in ("year", "month", "day")}
 
-    left_keys, right_keys = keys(left, "left_row"), keys(right, "right_row")
+    name_keys = pd.Index(pd.unique(left["name_key"].to_numpy(dtype=object)))
+    right_code = name_keys.get_indexer(right["name_key"].to_numpy(dtype=object))
+    shares_a_name_key = right_code >= 0
+    left_parts, right_parts = parts(left), {part: days[shares_a_name_key] for part, days in parts(right).items()}
+    left_code, right_code = (
+        name_keys.get_indexer(left["name_key"].to_numpy(dtype=object)),
+        right_code[shares_a_name_key],
+    )
+    left_rows, right_rows = left["source_row"].to_numpy(), right["source_row"].to_numpy()[shares_a_name_key]
+
+    def key(code: np.ndarray, part: dict[str, np.ndarray], first: str, second: str) -> np.ndarray:
+        # The name key's code and two date parts (-1 when unknown, so +1) in one int64: a year is under 10,000.
+        return code * 10**9 + (part[first] + 1) * 10**4 + part[second] + 1
+
     return pd.concat(
         [
-            _join_keys(left_keys, right_keys, ["name_key", *two])
-            for two in (["year", "month"], ["year", "day"], ["month", "day"])
+            _SortedKeys(left_rows, key(left_code, left_parts, *two)).join(
+                right_rows, key(right_code, right_parts, *two)
+            )
+            for two in (("year", "month"), ("year", "day"), ("month", "day"))
         ],
         ignore_index=True,
     )
@@ -229,25 +271,19 @@ class NikBlocks:
         variants, values = _one_edit_variants(digits), digits @ _PLACES
         # Each row's variants hold its own NIK many times (a digit "replaced" by itself) and nothing else twice.
         other = variants != values[:, None]
-        self._variants = pd.DataFrame(
-            {
-                "left_row": np.concatenate([rows, np.repeat(rows, other.sum(axis=1))]),
-                "key": np.concatenate([values, variants[other]]),
-            }
+        self._variants = _SortedKeys(
+            np.concatenate([rows, np.repeat(rows, other.sum(axis=1))]), np.concatenate([values, variants[other]])
         )
-        self._variant_keys = pd.Index(self._variants["key"].unique())
 
     def pairs(self, right: pd.DataFrame) -> pd.DataFrame:
         """Needs ``source_row``, ``nik_clean``, ``nik_usable`` and ``nik_masked_pattern`` of both sides only."""
         right_niks = _full_niks(right)
         rows, digits = right_niks
-        keys = digits @ _PLACES
-        near = self._variant_keys.get_indexer(keys) >= 0
-        neighbours = self._variants.merge(pd.DataFrame({"right_row": rows[near], "key": keys[near]}), on="key")
+        neighbours = self._variants.join(rows, digits @ _PLACES)
         return _union(
             [
                 _join_on(self.left, right, _usable_nik(self.left), _usable_nik(right)),
-                neighbours[["left_row", "right_row"]],
+                neighbours,
                 _masked_candidates(self.left, right, self.left_niks, right_niks),
             ]
         )
@@ -419,17 +455,6 @@ def _level_weights(levels: pd.Series, table: dict[str, float]) -> np.ndarray:
     return np.array([table.get(level, 0.0) for level in uniques], dtype=float)[codes]
 
 
-def _similarities(left: pd.Series, right: pd.Series) -> np.ndarray:
-    """:func:`names.name_similarities` once per distinct pair of names, found by integer codes (cheaper than
-    factorizing the pairs of strings)."""
-    left_codes, left_names = pd.factorize(left.fillna("").to_numpy(dtype=object))
-    right_codes, right_names = pd.factorize(right.fillna("").to_numpy(dtype=object))
-    width = max(len(right_names), 1)
-    pair_codes, distinct = pd.factorize(left_codes.astype(np.int64) * width + right_codes)
-    scores = names.name_similarities(pd.Series(left_names[distinct // width]), pd.Series(right_names[distinct % width]))
-    return scores.to_numpy()[pair_codes]
-
-
 def _rows_of(frame: pd.DataFrame, source_rows: pd.Series) -> pd.DataFrame:
     """The rows of ``frame`` with these ``source_row`` values, in that order (a KeyError for one it lacks)."""
     positions = pd.Index(frame["source_row"]).get_indexer(source_rows)
@@ -449,7 +474,7 @@ def compare_pairs(
     if pairs.empty:
         return pd.DataFrame({column: [] for column in PAIR_COLUMNS})
     lrows, rrows = _rows_of(left, pairs["left_row"]), _rows_of(right, pairs["right_row"])
-    similarity = _similarities(lrows["name_norm"], rrows["name_norm"])
+    similarity = names.name_similarities(lrows["name_norm"], rrows["name_norm"]).to_numpy()
     nik = _nik_levels(
         *(
             _text_array(lrows, "nik_clean"),
@@ -479,7 +504,9 @@ def compare_pairs(
         }
     )
     if "mother_norm" in left.columns and "mother_norm" in right.columns:
-        compared["mother_level"] = _name_levels(_similarities(lrows["mother_norm"], rrows["mother_norm"]), settings)
+        compared["mother_level"] = _name_levels(
+            names.name_similarities(lrows["mother_norm"], rrows["mother_norm"]).to_numpy(), settings
+        )
     compared["score"] = sum(
         _level_weights(compared[f"{field}_level"], table) for field, table in _weight_table(settings.weights).items()
     )
@@ -489,29 +516,94 @@ def compare_pairs(
 # --- decisions ------------------------------------------------------------------------------------------------
 
 
-def _method(pair) -> str:
-    if pair.nik_level == "exact":
-        return "nik_exact"
-    if pair.nik_level == "masked_agree":
-        return "nik_masked"
-    if pair.nik_level == "one_edit":
-        return "nik_one_edit"
-    return "name_birth_date"
+_METHODS = {"exact": "nik_exact", "masked_agree": "nik_masked", "one_edit": "nik_one_edit"}
+_EXPLAINED_FIELDS = ("nik", "name", "dob", "sex", "mother")
 
 
-def _explain(pair) -> tuple[str, str]:
+def _explain(levels: dict[str, str]) -> tuple[str, str]:
     agreed, disagreed = [], []
-    for field in ("nik", "name", "dob", "sex", "mother"):
-        level = getattr(pair, f"{field}_level")
-        if level in ("missing",):
+    for field in _EXPLAINED_FIELDS:
+        level = levels[field]
+        if level == "missing":
             continue
-        label = f"{field}:{level}"
-        (disagreed if level == "different" else agreed).append(label)
+        (disagreed if level == "different" else agreed).append(f"{field}:{level}")
     return ", ".join(agreed), ", ".join(disagreed)
 
 
-def _candidate_text(pairs: pd.DataFrame) -> str:
-    return "; ".join(f"row {int(p.right_row)} ({p.score:g})" for p in pairs.itertuples(index=False))
+def _ranked(compared: pd.DataFrame, settings: MatchSettings, preferred_right: frozenset[int]) -> pd.DataFrame:
+    """The pairs assignment looks at, grouped by left row, the left rows in the order they are served (best score
+    first) and each one's pairs best first; ``rank`` numbers the left rows in that order."""
+    plausible = compared[(compared["score"] >= settings.review_score) | (compared["nik_level"] == "exact")]
+    plausible = plausible.assign(preferred=plausible["right_row"].isin(preferred_right))
+    plausible = plausible.sort_values(
+        ["score", "preferred", "left_row", "right_row"], ascending=[False, False, True, True]
+    )
+    # A left row is served where its best pair stands in that order: sorted by its best score, then as listed.
+    first_seen = pd.factorize(plausible["left_row"].to_numpy())[0]
+    return plausible.assign(rank=first_seen).sort_values("rank", kind="stable").reset_index(drop=True)
+
+
+class _Greedy:
+    """Walks the ranked pairs of each left row in turn; a right row matched once is not offered again."""
+
+    def __init__(self, ranked: pd.DataFrame, settings: MatchSettings) -> None:
+        self.settings = settings
+        self.right = ranked["right_row"].to_numpy(dtype=np.int64)
+        self.score = ranked["score"].to_numpy(dtype=float)
+        self.exact = (ranked["nik_level"] == "exact").to_numpy()
+        self.taken: set[int] = set()
+
+    def available(self, start: int, end: int, wanted: int) -> list[int]:
+        """Positions of up to ``wanted`` pairs in ``start:end`` whose right row is still free."""
+        found = []
+        for position in range(start, end):
+            if int(self.right[position]) not in self.taken:
+                found.append(position)
+                if len(found) == wanted:
+                    break
+        return found
+
+    def decide(self, start: int, end: int) -> tuple[str, list[int]] | None:
+        """("match" or "review", the available pairs that decision names), or None if no right row is free."""
+        shown = self.available(start, end, 3)
+        if not shown:
+            return None
+        best = shown[0]
+        runner_up = shown[1] if len(shown) > 1 else None
+        # Two rows with the person's own NIK are one person listed twice (KPU_DUPLICATE), not a doubt about who.
+        same_person_twice = runner_up is not None and self.exact[best] and self.exact[runner_up]
+        tied = (
+            runner_up is not None
+            and self.score[best] - self.score[runner_up] < self.settings.tie_margin
+            and not same_person_twice
+        )
+        if tied or self.score[best] < self.settings.accept_score:
+            return "review", shown
+        self.taken.add(int(self.right[best]))
+        return "match", shown
+
+
+def _decision_frame(ranked: pd.DataFrame, best: list[int], decisions: list[str], shown: list[list[int]]):
+    chosen = ranked.iloc[best]
+    levels = chosen[[f"{field}_level" for field in _EXPLAINED_FIELDS]].to_numpy(dtype=object)
+    explained = [_explain(dict(zip(_EXPLAINED_FIELDS, row, strict=True))) for row in levels]
+    right, score = ranked["right_row"].to_numpy(), ranked["score"].to_numpy()
+    return pd.DataFrame(
+        {
+            "left_row": [int(row) for row in chosen["left_row"]],
+            "right_row": [int(row) for row in chosen["right_row"]],
+            "decision": decisions,
+            "method": [_METHODS.get(level, "name_birth_date") for level in chosen["nik_level"]],
+            "score": [float(value) for value in chosen["score"]],
+            "agreed": [agreed for agreed, _ in explained],
+            "disagreed": [disagreed for _, disagreed in explained],
+            "candidates": [
+                "; ".join(f"row {int(right[p])} ({score[p]:g})" for p in positions) if decision == "review" else ""
+                for decision, positions in zip(decisions, shown, strict=True)
+            ],
+        },
+        columns=MATCH_COLUMNS,
+    )
 
 
 def assign(
@@ -524,47 +616,23 @@ def assign(
 
     Greedy one-to-one: the highest-scoring pairs are taken first; a right row goes to at most one left row. A left
     row whose best two available candidates are within ``tie_margin`` goes to review with both listed, as does an
-    exact-NIK pair whose other fields disagree (the NIK may belong to someone else).
+    exact-NIK pair whose other fields disagree (the NIK may belong to someone else). The walk is sequential (who
+    is served first decides what is left for the next) but touches only plain integers and floats per pair.
     """
-    plausible = compared[(compared["score"] >= settings.review_score) | (compared["nik_level"] == "exact")]
-    plausible = plausible.assign(preferred=plausible["right_row"].isin(preferred_right))
-    plausible = plausible.sort_values(
-        ["score", "preferred", "left_row", "right_row"], ascending=[False, False, True, True]
-    )
-    taken_right: set[int] = set()
-    decided: dict[int, dict] = {}
-    order = plausible.groupby("left_row", sort=False)["score"].max().sort_values(ascending=False, kind="stable")
-    by_left = {key: group for key, group in plausible.groupby("left_row", sort=False)}
-    for left_row in order.index:
-        group = by_left[left_row]
-        available = group[~group["right_row"].isin(taken_right)]
-        if available.empty:
-            continue
-        best = available.iloc[0]
-        runner_up = available.iloc[1] if len(available) > 1 else None
-        # Two rows with the person's own NIK are one person listed twice (KPU_DUPLICATE), not a doubt about who.
-        same_person_twice = runner_up is not None and best["nik_level"] == runner_up["nik_level"] == "exact"
-        tied = (
-            runner_up is not None and best["score"] - runner_up["score"] < settings.tie_margin and not same_person_twice
-        )
-        weak = best["score"] < settings.accept_score
-        decision = "review" if tied or weak else "match"
-        agreed, disagreed = _explain(best)
-        decided[int(left_row)] = {
-            "left_row": int(left_row),
-            "right_row": int(best["right_row"]),
-            "decision": decision,
-            "method": _method(best),
-            "score": float(best["score"]),
-            "agreed": agreed,
-            "disagreed": disagreed,
-            "candidates": _candidate_text(available.head(3)) if decision == "review" else "",
-        }
-        if decision == "match":
-            taken_right.add(int(best["right_row"]))
-    if not decided:
+    ranked = _ranked(compared, settings, preferred_right)
+    greedy = _Greedy(ranked, settings)
+    starts = np.flatnonzero(np.diff(ranked["rank"].to_numpy(), prepend=-1))
+    ends = np.append(starts[1:], len(ranked)) if len(starts) else starts
+    best, decisions, shown = [], [], []
+    for start, end in zip(starts, ends, strict=True):
+        decided = greedy.decide(int(start), int(end))
+        if decided is not None:
+            best.append(decided[1][0])
+            decisions.append(decided[0])
+            shown.append(decided[1])
+    if not decisions:
         return pd.DataFrame({column: [] for column in MATCH_COLUMNS})
-    return pd.DataFrame(list(decided.values()), columns=MATCH_COLUMNS)
+    return _decision_frame(ranked, best, decisions, shown)
 
 
 def settling_score(settings: MatchSettings) -> float:

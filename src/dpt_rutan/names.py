@@ -232,36 +232,73 @@ def name_block_key(normalised: str) -> str:
     return _folded(word).replace("Y", "J")[:4]
 
 
-def _pair_scores(left: list[str], right: list[str]) -> np.ndarray:
-    """Score aligned pairs of comparison forms; see :func:`name_similarity` for the combination."""
-    left_sorted = [" ".join(sorted(form.split())) for form in left]
-    right_sorted = [" ".join(sorted(form.split())) for form in right]
+class _FormTable:
+    """Comparison forms with what scoring needs of each, worked out once per form however many pairs hold it."""
+
+    def __init__(self, forms: list[str]) -> None:
+        self.forms = np.array(forms, dtype=object)
+        self.sorted_words = np.array([" ".join(sorted(form.split())) for form in forms], dtype=object)
+        self.words = np.array([len(form.split()) for form in forms], dtype=np.int64)
+
+
+def _scored(left: _FormTable, left_at: np.ndarray, right: _FormTable, right_at: np.ndarray) -> np.ndarray:
+    """The score of each pair of forms ``left.forms[left_at]``, ``right.forms[right_at]``; see
+    :func:`name_similarity` for the combination."""
+    left_forms, right_forms = list(left.forms[left_at]), list(right.forms[right_at])
     jaro_winkler = np.maximum(
-        process.cpdist(left, right, scorer=JaroWinkler.normalized_similarity),
-        process.cpdist(left_sorted, right_sorted, scorer=JaroWinkler.normalized_similarity),
+        process.cpdist(left_forms, right_forms, scorer=JaroWinkler.normalized_similarity),
+        process.cpdist(
+            list(left.sorted_words[left_at]),
+            list(right.sorted_words[right_at]),
+            scorer=JaroWinkler.normalized_similarity,
+        ),
     )
-    token_sort = process.cpdist(left, right, scorer=fuzz.token_sort_ratio) / 100
-    token_set = process.cpdist(left, right, scorer=fuzz.token_set_ratio) / 100
-    shorter_words = np.minimum([len(form.split()) for form in left], [len(form.split()) for form in right])
+    token_sort = process.cpdist(left_forms, right_forms, scorer=fuzz.token_sort_ratio) / 100
+    token_set = process.cpdist(left_forms, right_forms, scorer=fuzz.token_set_ratio) / 100
+    shorter_words = np.minimum(left.words[left_at], right.words[right_at])
     contained = np.where(shorter_words >= 2, 0.9 * token_set, 0.0)
     return np.maximum((jaro_winkler + token_sort) / 2, contained)
 
 
-def _best_scores(pairs: list[tuple[str, str]]) -> np.ndarray:
-    """Per pair of normalised names, the best score over their comparison forms; NaN when either is empty."""
-    combos = [(pair, a, b) for pair, (left, right) in enumerate(pairs) for a in _forms(left) for b in _forms(right)]
-    best = np.full(len(pairs), -np.inf)
-    if combos:
-        pair_ids, forms_a, forms_b = zip(*combos, strict=True)
-        np.maximum.at(best, np.array(pair_ids), _pair_scores(list(forms_a), list(forms_b)))
+class _NameForms:
+    """The comparison forms of distinct names, flattened: name ``i`` owns forms ``start[i]:start[i] + count[i]``."""
+
+    def __init__(self, normalised: np.ndarray) -> None:
+        forms = [_forms(name) for name in normalised]
+        self.count = np.array([len(owned) for owned in forms], dtype=np.int64)
+        self.start = np.cumsum(self.count) - self.count
+        self.table = _FormTable([form for owned in forms for form in owned])
+
+
+def _distinct_pair_scores(
+    left_names: np.ndarray, right_names: np.ndarray, left_at: np.ndarray, right_at: np.ndarray
+) -> np.ndarray:
+    """Per pair of names ``left_names[left_at]``, ``right_names[right_at]``, the best score over their forms; NaN
+    when either name is empty. Every pair of forms is scored in one batch, then the best kept per pair."""
+    left, right = _NameForms(left_names), _NameForms(right_names)
+    per_pair = left.count[left_at] * right.count[right_at]
+    pair_of_combo = np.repeat(np.arange(len(left_at)), per_pair)
+    within = np.arange(len(pair_of_combo)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    right_count = right.count[right_at][pair_of_combo]  # at least 1 wherever a pair has a combination
+    left_form = left.start[left_at][pair_of_combo] + within // right_count
+    right_form = right.start[right_at][pair_of_combo] + within % right_count
+    best = np.full(len(left_at), -np.inf)
+    if len(pair_of_combo):
+        np.maximum.at(best, pair_of_combo, _scored(left.table, left_form, right.table, right_form))
     return np.where(np.isneginf(best), np.nan, best)
 
 
 def name_similarities(left: pd.Series, right: pd.Series) -> pd.Series:
-    """:func:`name_similarity` for aligned Series of normalised names; each distinct pair is scored once."""
-    pairs = pd.MultiIndex.from_arrays([left.fillna("").astype(str).to_numpy(), right.fillna("").astype(str).to_numpy()])
-    codes, distinct = pd.factorize(pairs)
-    return pd.Series(_best_scores(list(distinct))[codes], index=left.index)
+    """:func:`name_similarity` for aligned Series of normalised names; each distinct pair is scored once, and each
+    distinct name's comparison forms are worked out once."""
+    left_codes, left_names = pd.factorize(left.fillna("").astype(str).to_numpy(dtype=object))
+    right_codes, right_names = pd.factorize(right.fillna("").astype(str).to_numpy(dtype=object))
+    width = max(len(right_names), 1)
+    pair_codes, distinct = pd.factorize(left_codes.astype(np.int64) * width + right_codes)
+    scores = _distinct_pair_scores(
+        np.asarray(left_names, dtype=object), np.asarray(right_names, dtype=object), distinct // width, distinct % width
+    )
+    return pd.Series(scores[pair_codes], index=left.index)
 
 
 def name_similarity(a_normalised: str, b_normalised: str) -> float:
@@ -276,7 +313,9 @@ def name_similarity(a_normalised: str, b_normalised: str) -> float:
     * 0.9 x token-set ratio when both names have at least two words: one name holding all words of the other
       (a missing middle name) scores 0.9, but a lone common word (SITI) does not.
     """
-    return float(_best_scores([(a_normalised, b_normalised)])[0])
+    names_a, names_b = np.array([a_normalised], dtype=object), np.array([b_normalised], dtype=object)
+    first = np.zeros(1, dtype=np.int64)
+    return float(_distinct_pair_scores(names_a, names_b, first, first)[0])
 
 
 def normalise_names(s: pd.Series) -> pd.DataFrame:
