@@ -220,3 +220,22 @@ def test_what_a_wrong_quick_look_misses_is_read_again(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(result.decisions[COMPARED], decisions[COMPARED])
     pd.testing.assert_frame_equal(result.kpu_side, whole_side)
     assert set(result.kpu_side["source_row"]) == {12, 401}
+
+
+def test_a_masked_nik_that_agrees_is_kept_though_the_names_differ(tmp_path):
+    """KPU extracts mask NIKs; one masked where the province digits are hides from NIK blocks and reaches review
+    only through its birth date, with a different name. The screen must keep it as reading everything does."""
+    roster_path, extract_path = tmp_path / "roster.csv", tmp_path / "dpt.csv"
+    roster_path.write_text(
+        "NIK,NAMA,TANGGAL LAHIR,JENIS KELAMIN,NAMA IBU\n3316091203900001,BUDI SANTOSO,12-03-1990,L,SUMIYATI\n"
+    )
+    rows = ["NIK;NAMA;TANGGAL LAHIR;JENIS KELAMIN;NAMA IBU;KELURAHAN;KECAMATAN;KABUPATEN/KOTA;TPS"]
+    rows += [f"33160512018{n:05d};WARGA {n};12-01-1980;L;X;JEPON;JEPON;BLORA;003" for n in range(50)]
+    rows += ["**16091203900001;JOKO WIDODO;12-03-1990;L;SUMIYATI;JEPON;JEPON;BLORA;004"]
+    extract_path.write_text("\n".join(rows) + "\n")
+    decisions, _ = _whole_extract_statuses(roster_path, extract_path)
+    result = reconcile(roster_path, extract_path, site=SITE, profile=PROFILE)
+    assert decisions["kpu_decision"].iloc[0] != "none"  # the data must reach the case
+    pd.testing.assert_frame_equal(
+        result.decisions[COMPARED].reset_index(drop=True), decisions[COMPARED].reset_index(drop=True)
+    )

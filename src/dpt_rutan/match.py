@@ -648,7 +648,8 @@ def settling_score(settings: MatchSettings) -> float:
 
 def differing_names_rule_out(settings: MatchSettings) -> bool:
     """Whether a pair whose names differ stays below the review score whatever else agrees, when its NIKs are not
-    the same or one typo apart (such pairs come from NIK blocks, not birth-date or name blocks)."""
+    the same or one typo apart (such pairs come from NIK blocks, not birth-date or name blocks) and neither is
+    masked (a masked NIK that agrees where it shows digits is not always in a NIK block)."""
     table = _weight_table(settings.weights)
     best_rest = sum(max([0.0, *table[field].values()]) for field in ("dob", "sex", "mother"))
     return max(0.0, table["nik"]["different"]) + table["name"]["different"] + best_rest < settings.review_score

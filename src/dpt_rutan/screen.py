@@ -176,7 +176,8 @@ def _plausible(data: pd.DataFrame, pairs: pd.DataFrame, open_roster: pd.DataFram
 
     ``match.assign`` and the review sheets never look at a pair below it, so a stranger who only shares a birth date
     (a province holds a thousand per date) is let go here instead of being kept to the end. Names are compared first,
-    on their own: most strangers are ruled out by them (``match.differing_names_rule_out``) before any typing.
+    on their own: most strangers are ruled out by them (``match.differing_names_rule_out``) before any typing. A pair
+    with a masked NIK on either side is not: its NIKs may agree where the mask shows digits, which outweighs a name.
     """
     if match.differing_names_rule_out(context.settings) and len(pairs):
         right_names = pd.Series(context.name_norms(data[Field.NAME.value]), index=data["source_row"].to_numpy())
@@ -185,13 +186,20 @@ def _plausible(data: pd.DataFrame, pairs: pd.DataFrame, open_roster: pd.DataFram
             pd.Series(left_names.reindex(pairs["left_row"]).to_numpy()),
             pd.Series(right_names.reindex(pairs["right_row"]).to_numpy()),
         ).to_numpy()
-        pairs = pairs[~(similarity < context.settings.name_similar_at)]
+        pairs = pairs[~(similarity < context.settings.name_similar_at) | _masked_nik_in(pairs, data, open_roster)]
     rows = data[_rows_in(pairs, data)]
     if rows.empty:
         return np.zeros(len(data), dtype=bool)
     typed = prepare_people(_with_rows(context.table, rows), reference_date=context.reference_date, require_rows=False)
     compared = match.compare_pairs(pairs, open_roster, match_view(typed.frame), context.settings)
     return _rows_in(compared[compared["score"] >= context.settings.review_score], data)
+
+
+def _masked_nik_in(pairs: pd.DataFrame, data: pd.DataFrame, roster: pd.DataFrame) -> np.ndarray:
+    paired = data[_rows_in(pairs, data)]
+    masked_right = paired["source_row"].astype("int64")[nik.nik_text(paired)["nik_masked_pattern"].ne("").to_numpy()]
+    masked_left = roster.loc[roster["nik_masked_pattern"].fillna("").ne(""), "source_row"]
+    return (pairs["right_row"].isin(masked_right) | pairs["left_row"].isin(masked_left)).to_numpy()
 
 
 def _rows_in(pairs: pd.DataFrame, data: pd.DataFrame) -> np.ndarray:
