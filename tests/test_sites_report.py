@@ -62,7 +62,7 @@ def moved(tmp_path_factory):
 
 def test_a_voter_at_one_prisons_tps_now_in_another_is_one_move(moved):
     _, result = moved
-    transfers = result.transfers()
+    transfers = result.transfers
     assert len(transfers) == MOVED_COUNT
     assert set(transfers["from_prison"]) == {BLORA.name} and set(transfers["to_prison"]) == {CEPU.name}
     assert set(transfers["to_status"]) == {"REGISTERED_ELSEWHERE"}

@@ -195,6 +195,16 @@ class _Extract:
     coverage: decide.Coverage
 
 
+def _numbered_through(prisons: list[_Inmates]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Every prison's inmates in one match view, ``source_row`` numbered through (roster rows repeat across files),
+    with each one's prison (its index) and roster row."""
+    views = [prison.unique_view for prison in prisons]
+    prison_at = np.concatenate([np.full(len(view), index) for index, view in enumerate(views)])
+    row_at = np.concatenate([view["source_row"].astype("int64").to_numpy() for view in views])
+    inmates = pd.concat(views, ignore_index=True).assign(source_row=np.arange(len(row_at)))
+    return inmates, prison_at, row_at
+
+
 def _screened_extract(
     prisons: list[_Inmates],
     kpu_path: Path,
@@ -207,10 +217,7 @@ def _screened_extract(
 ) -> _Extract:
     """One read of the extract for every prison. The screen only tells inmates apart, so the prisons' inmates are
     numbered through (their roster rows repeat across files), and it keeps the rows at any of their TPS numbers."""
-    views, first = [], 0
-    for prison in prisons:
-        views.append(prison.unique_view.assign(source_row=np.arange(first, first + len(prison.unique_view))))
-        first += len(prison.unique_view)
+    inmates, _, _ = _numbered_through(prisons)
     extra_niks: set[str] = set()
     for prison in prisons:
         if prison.proposed_nik is not None:
@@ -218,7 +225,7 @@ def _screened_extract(
     tps_numbers = sorted({number for prison in prisons for number in prison.rules.prison_tps})
     screened = screen_extract(
         TableBlocks(kpu_path, mapping=mapping, required=(Field.NAME, Field.NIK), block_bytes=block_bytes),
-        pd.concat(views, ignore_index=True),
+        inmates,
         replace(prisons[0].rules, prison_tps=tuple(tps_numbers)),
         reference_date=profile.voting_day,
         settings=settings,
@@ -329,27 +336,9 @@ class SitesResult:
 
     prisons: list[ReconcileResult]  # in the site table's order; each as ``reconcile`` alone would give it
     across_prisons: pd.DataFrame  # one person on two prisons' rosters: prison_a, row_a, prison_b, row_b, method
+    transfers: pd.DataFrame  # voters at one prison's TPS now in another: kpu_row, from/to_prison, to_row, to_status
     kpu_rows_read: int
     timings: dict[str, float] = field(default_factory=dict)
-
-    def transfers(self) -> pd.DataFrame:
-        """Voters listed at one prison's TPS who are now another prison's inmates: the first prison's report says
-        to take them off its TPS (NOT_IN_CUSTODY), the other's to move them in. One move, seen from both ends."""
-        rows = []
-        for prison in self.prisons:
-            gone = prison.kpu_side.loc[prison.kpu_side["status"] == decide.KpuStatus.NOT_IN_CUSTODY, "source_row"]
-            for other in self.prisons:
-                if other is prison:
-                    continue
-                matched = other.decisions[
-                    (other.decisions["kpu_decision"] == "match") & other.decisions["kpu_row"].isin(gone)
-                ]
-                rows += [
-                    (int(row.kpu_row), prison.site.name, other.site.name, int(row.source_row), row.status)
-                    for row in matched.itertuples(index=False)
-                ]
-        columns = ["kpu_row", "from_prison", "to_prison", "to_row", "to_status"]
-        return pd.DataFrame(rows, columns=columns).astype({"kpu_row": "int64", "to_row": "int64"})
 
 
 def reconcile_sites(
@@ -391,7 +380,7 @@ def reconcile_sites(
         across = _across_prisons(prisons, settings) if len(prisons) > 1 else _ACROSS_NONE.copy()
     for result in results:
         result.timings = clock.timings
-    return SitesResult(results, across, extract.rows_read, clock.timings)
+    return SitesResult(results, across, _transfers(results), extract.rows_read, clock.timings)
 
 
 _ACROSS_NONE = pd.DataFrame(
@@ -402,15 +391,8 @@ _ACROSS_NONE = pd.DataFrame(
 def _across_prisons(prisons: list[_Inmates], settings: match.MatchSettings) -> pd.DataFrame:
     """Pairs of inmates of two prisons who are one person (``decide.same_person_pairs``): a transfer that one of
     the rosters has not caught up with, and a voter who would be listed at two prisons' TPS."""
-    views, prison_of, row_of, first = [], [], [], 0
-    for index, prison in enumerate(prisons):
-        count = len(prison.unique_view)
-        views.append(prison.unique_view.assign(source_row=np.arange(first, first + count)))
-        prison_of.append(np.full(count, index))
-        row_of.append(prison.unique_view["source_row"].astype("int64").to_numpy())
-        first += count
-    prison_at, row_at = np.concatenate(prison_of), np.concatenate(row_of)
-    pairs = decide.same_person_pairs(pd.concat(views, ignore_index=True), settings)
+    inmates, prison_at, row_at = _numbered_through(prisons)
+    pairs = decide.same_person_pairs(inmates, settings)
     earlier, later = pairs["right_row"].to_numpy(dtype="int64"), pairs["left_row"].to_numpy(dtype="int64")
     apart = prison_at[earlier] != prison_at[later]
     earlier, later = earlier[apart], later[apart]
@@ -421,5 +403,38 @@ def _across_prisons(prisons: list[_Inmates], settings: match.MatchSettings) -> p
             "prison_b": [prisons[index].site.name for index in prison_at[later]],
             "row_b": row_at[later],
             "method": np.where(pairs["nik_level"].to_numpy()[apart] == "exact", "nik_exact", "name_birth_date"),
+        }
+    )
+
+
+def _transfers(prisons: list[ReconcileResult]) -> pd.DataFrame:
+    """Voters listed at one prison's TPS who are now another prison's inmates: the first prison's report says to take
+    them off its TPS (NOT_IN_CUSTODY), the other's to move them in. One move, seen from both ends."""
+    gone = pd.concat(
+        [
+            prison.kpu_side.loc[prison.kpu_side["status"] == decide.KpuStatus.NOT_IN_CUSTODY, ["source_row"]]
+            .rename(columns={"source_row": "kpu_row"})
+            .assign(from_index=index)
+            for index, prison in enumerate(prisons)
+        ]
+    )
+    matched = pd.concat(
+        [
+            prison.decisions.loc[prison.decisions["kpu_decision"] == "match", ["kpu_row", "source_row", "status"]]
+            .astype({"kpu_row": "int64"})
+            .assign(to_index=index)
+            for index, prison in enumerate(prisons)
+        ]
+    )
+    moved = gone.astype({"kpu_row": "int64"}).merge(matched, on="kpu_row")
+    moved = moved[moved["from_index"] != moved["to_index"]].sort_values(["from_index", "to_index", "source_row"])
+    names = [prison.site.name for prison in prisons]
+    return pd.DataFrame(
+        {
+            "kpu_row": moved["kpu_row"].to_numpy(dtype="int64"),
+            "from_prison": [names[index] for index in moved["from_index"]],
+            "to_prison": [names[index] for index in moved["to_index"]],
+            "to_row": moved["source_row"].to_numpy(dtype="int64"),
+            "to_status": moved["status"].to_numpy(),
         }
     )

@@ -66,7 +66,7 @@ def _prison_row(prison: ReconcileResult, report_name: str, moved: pd.DataFrame) 
 def province_summary(result: SitesResult, extension: str = "xlsx") -> pd.DataFrame:
     """One row per prison, in the site table's order, then the province's total. The statuses add up per row; a
     KPU row two prisons' reports both list (a NIK listed twice that concerns both) counts once in the total."""
-    moved = result.transfers()
+    moved = result.transfers
     names = report_names(result, extension)
     rows = pd.DataFrame([_prison_row(prison, name, moved) for prison, name in zip(result.prisons, names, strict=True)])
     total = {column: "" for column in rows.columns} | rows.select_dtypes("number").sum().to_dict()
@@ -109,7 +109,7 @@ def across_prisons_sheet(result: SitesResult) -> pd.DataFrame:
 
 def transfers_sheet(result: SitesResult) -> pd.DataFrame:
     """Voters at one prison's TPS who are now another prison's inmates."""
-    moved = result.transfers()
+    moved = result.transfers
     kpu = result.prisons[0].kpu.frame.set_index("source_row")
     return pd.DataFrame(
         {
