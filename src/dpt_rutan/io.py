@@ -31,6 +31,7 @@ import pandas as pd
 import python_calamine as calamine
 
 from . import headers as hdr
+from . import workbook_guard
 from .errors import Location, UnusableInputError, define_code, empty_findings, make_findings
 from .fields import ID_FIELDS, Field, arrived_as_number
 from .table import SourceTable
@@ -258,6 +259,8 @@ def _open_workbook(path: Path, kind: str) -> calamine.CalamineWorkbook:
     """Open with calamine; by content when the extension lies (an .xls renamed .xlsx still opens)."""
     location = Location(str(path))
     matching_suffixes = {"zip": {".xlsx", ".xlsm", ".xlsb", ".ods"}, "cfb": {".xls"}}[kind]
+    if kind == "zip":
+        workbook_guard.check_archive(path)
     try:
         if path.suffix.lower() in matching_suffixes:
             return calamine.CalamineWorkbook.from_path(str(path))
@@ -342,6 +345,7 @@ def _named_sheet(path: Path, names: list[str], sheet: str | int) -> str:
 
 
 def _sheet_grid(path: Path, workbook: calamine.CalamineWorkbook, name: str) -> _Grid:
+    workbook_guard.check_sheet(path, name)
     try:
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except calamine.CalamineError as error:
