@@ -12,6 +12,8 @@ UTF-16 or with old Mac line ends (rare, and not worth a second code path).
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import io
+from . import io, text_encoding
 from .errors import Location, UnusableInputError
 from .fields import Field
 
@@ -59,7 +61,16 @@ def _concat_bodies(first: io._Body | None, second: io._Body) -> io._Body:
         extra=joined(first.extra, second.extra, rows),
         split_with=joined(first.split_with, second.split_with, rows),
         cells_fit=first.cells_fit and second.cells_fit,
+        recoded=_joined_flags(first.recoded, second.recoded, rows),
     )
+
+
+def _joined_flags(a: np.ndarray | None, b: np.ndarray | None, rows: tuple[int, int]) -> np.ndarray | None:
+    if a is None and b is None:
+        return None
+    a = a if a is not None else np.zeros(rows[0], dtype=bool)
+    b = b if b is not None else np.zeros(rows[1], dtype=bool)
+    return np.concatenate([a, b])
 
 
 def _take(body: io._Body, rows: slice) -> io._Body:
@@ -69,6 +80,7 @@ def _take(body: io._Body, rows: slice) -> io._Body:
         extra=None if body.extra is None else body.extra[rows],
         split_with=None if body.split_with is None else body.split_with[rows],
         cells_fit=body.cells_fit,
+        recoded=None if body.recoded is None else body.recoded[rows],
     )
 
 
@@ -130,10 +142,14 @@ class TableBlocks:
             head = handle.read(_HEAD_BYTES)
         if self.size > len(head):
             head = head[: head.rfind(b"\n") + 1]
+        original = head
+        mixed = _not_utf8(head) and text_encoding.classify_file(self.path) == text_encoding.MIXED
+        if mixed:  # judged on the whole file, as read_table judges it
+            head = text_encoding.recode_lines(head)[0]
         text, codec, bom_length = io._decode(head, Location(str(self.path)))
         if codec.startswith("utf-16") or ("\r" in text and "\n" not in text):
             return None
-        self._codec = codec
+        self._codec = text_encoding.MIXED if mixed else codec
         sample = text[: io._offset_after_lines(text[: io.MAX_SAMPLE_CHARS], 4 * io.MAX_HEADER_SCAN)]
         self._delimiter = io._choose_delimiter(sample)
         records = io._first_records(sample, self._delimiter)
@@ -145,6 +161,8 @@ class TableBlocks:
         header = io._find_header(self.path, None, grid, self._overrides, self._required)
         lines = records[header.last_header][1]
         self._body_start = bom_length + len(sample[: io._offset_after_lines(sample, lines)].encode(codec))
+        if mixed:  # the offset in the file's own bytes, not in the recoded ones
+            self._body_start = _byte_offset_after_lines(original, lines)
         self._first_line = lines + 1
         return header
 
@@ -207,7 +225,7 @@ class TableBlocks:
                 dtype=object,
                 na_filter=False,
                 skip_blank_lines=True,
-                encoding=self._codec,
+                encoding="utf-8" if self._codec == text_encoding.MIXED else self._codec,
                 encoding_errors="replace",
                 on_bad_lines="skip",
                 engine="c",
@@ -218,13 +236,39 @@ class TableBlocks:
                 yield chunk.rename(columns={index: field for field, index in wanted.items()}).fillna("")
 
     def _parse(self, data: bytes, first_line: int, width: int) -> io._Body:
+        if self._codec == text_encoding.MIXED:
+            data, lines = text_encoding.recode_lines(data)
+            body = io._csv_body(self.path, data, "utf-8", self._delimiter, width, first_line)
+            body.recoded = text_encoding.recoded_rows(body.source_rows, first_line + lines)
+            return io._split_rows_in_one_cell(body, self._delimiter)
         try:
             if self._codec == "utf-8":
                 data.decode("utf-8")
             body = io._csv_body(self.path, data, self._codec, self._delimiter, width, first_line)
         except UnicodeDecodeError:
-            raise _RestartWith("cp1252" if self._codec == "utf-8" else "latin-1") from None
+            codec = text_encoding.classify_file(self.path) if self._codec == "utf-8" else "latin-1"
+            raise _RestartWith(codec) from None
         return io._split_rows_in_one_cell(body, self._delimiter)
+
+
+def _not_utf8(data: bytes) -> bool:
+    if data.isascii() or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        return True
+
+
+def _byte_offset_after_lines(data: bytes, lines: int) -> int:
+    """:func:`io._offset_after_lines` counted in bytes."""
+    offset = 0
+    for count, match in enumerate(re.finditer(rb"\r\n|\r|\n", data), start=1):
+        offset = match.end()
+        if count == lines:
+            return offset
+    return len(data)
 
 
 def _cut_at_record_end(data: bytes, *, at_end: bool) -> tuple[bytes, bytes, bool]:

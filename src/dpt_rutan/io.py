@@ -31,7 +31,7 @@ import pandas as pd
 import python_calamine as calamine
 
 from . import headers as hdr
-from . import workbook_guard
+from . import text_encoding, workbook_guard
 from .errors import Location, UnusableInputError, define_code, empty_findings, make_findings
 from .fields import ID_FIELDS, Field, arrived_as_number
 from .table import SourceTable
@@ -153,6 +153,7 @@ class _Body:
     extra: np.ndarray | None = None
     split_with: np.ndarray | None = None  # per row: the other delimiter its one cell was split with, else ""
     cells_fit: bool = False  # every cell is known to hold at most MAX_CELL_CHARS characters
+    recoded: np.ndarray | None = None  # per row: a line of it was cp1252 in a UTF-8 file (text_encoding)
 
 
 def read_table(
@@ -408,7 +409,7 @@ def column_letter(index: int) -> str:
 
 
 def _text_grid(path: Path) -> _Grid:
-    raw = path.read_bytes()
+    raw, recoded_lines = text_encoding.repair(path.read_bytes())
     head, codec, bom_length = _decode_head(raw, Location(str(path)))
     sample = head[: _offset_after_lines(head[:MAX_SAMPLE_CHARS], 4 * MAX_HEADER_SCAN)]
     delimiter = _choose_delimiter(sample)
@@ -419,6 +420,7 @@ def _text_grid(path: Path) -> _Grid:
     def body_after(last_header: int, width: int) -> _Body:
         first_line = records[last_header][1] + 1
         body = _csv_body(path, raw[starts[last_header] :], codec, delimiter, width, first_line)
+        body.recoded = text_encoding.recoded_rows(body.source_rows, recoded_lines)
         return _split_rows_in_one_cell(body, delimiter)
 
     top = [[cell.strip(_WHITESPACE) for cell in record] for record, _ in records]
@@ -722,7 +724,7 @@ class _Header:
             unmapped_headers=self.mapping.unmapped,
             skipped=_skipped_frame(body, reasons, ~keep),
             header_notes=self.mapping.notes,
-            row_notes=_split_row_notes(body),
+            row_notes=_row_notes(body),
         )
 
 
@@ -764,6 +766,12 @@ def _table_from_grid(
 ) -> ReadTable:
     header = _find_header(path, sheet, grid, overrides, required)
     return header.table(grid.body_after(header.last_header, len(header.labels)))
+
+
+def _row_notes(body: _Body) -> pd.DataFrame | None:
+    parts = [_split_row_notes(body), text_encoding.notes(body.source_rows, body.recoded)]
+    parts = [part for part in parts if part is not None]
+    return pd.concat(parts, ignore_index=True) if parts else None
 
 
 def _split_row_notes(body: _Body) -> pd.DataFrame | None:
