@@ -38,6 +38,10 @@ class _RestartWith(Exception):
         self.codec = codec
 
 
+class _NarrowRows(Exception):
+    """Not an error: pandas cannot pick columns out of rows all narrower than the header; read them whole."""
+
+
 def _empty_body(width: int) -> io._Body:
     return io._Body(cells=[np.empty(0, dtype=object) for _ in range(width)], source_rows=np.empty(0, dtype="int64"))
 
@@ -213,6 +217,16 @@ class TableBlocks:
             yield data[[field for field in fields if field in data]]
             return
         wanted = {f.value: column.index for f, column in self.header.mapping.fields.items() if f.value in fields}
+        try:
+            yield from self._columns_by_pandas(wanted, rows_per_chunk)
+        except _NarrowRows:
+            # pandas refuses ``usecols`` when its first rows all have fewer cells than the header (a lone '""'
+            # line): those rows are read the careful way.
+            data = read_whole(self).data
+            self.bytes_read = self.size
+            yield data[[field for field in fields if field in data]]
+
+    def _columns_by_pandas(self, wanted: dict[str, int], rows_per_chunk: int) -> Iterator[pd.DataFrame]:
         with self.path.open("rb") as handle:
             handle.seek(self._body_start)
             chunks = pd.read_csv(
@@ -231,7 +245,17 @@ class TableBlocks:
                 engine="c",
                 chunksize=rows_per_chunk,
             )
-            for chunk in chunks:
+            first = True
+            while True:
+                try:
+                    chunk = next(chunks)
+                except StopIteration:
+                    return
+                except pd.errors.ParserError:
+                    if first:
+                        raise _NarrowRows from None
+                    raise
+                first = False
                 self.bytes_read = handle.tell()
                 yield chunk.rename(columns={index: field for field, index in wanted.items()}).fillna("")
 
