@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from dpt_rutan import io
 from dpt_rutan.cli import app
 
 runner = CliRunner()
@@ -47,3 +50,128 @@ def test_a_lone_empty_quoted_line_before_the_voters_is_set_aside(tmp_path):
         app, ["reconcile", str(ROSTER), str(kpu), "--site", str(SITE), "-o", str(tmp_path / "o.xlsx")]
     )
     assert result.exit_code in (0, 1), result.output
+
+
+HEADER = ["NO", "NO. REGISTRASI", "NAMA", "NIK", "TEMPAT LAHIR", "TGL LAHIR", "JK", "ALAMAT"]
+PEOPLE = [
+    [1, "B.I-001/2023", "BUDI SANTOSO", "3316011203900001", "Blora", "12-03-1990", "L", "Jl. Pemuda 3"],
+    [2, "A.II-014/2024", "SRI WAHYUNI", "3316015507850002", "Cepu", "15-07-1985", "P", "Ds. Jepon"],
+    [3, "B.I-007/2023", "ANDI", "3316010201790003", "Rembang", "02-01-1979", "L", "Ds. Kunduran"],
+]
+SIGNATURE = [
+    [],
+    [None, None, None, None, None, None, None, "Blora, 15 Januari 2024"],
+    [None, None, None, None, None, None, None, "KEPALA RUTAN KELAS IIB BLORA"],
+    [],
+    [None, None, None, None, None, None, None, "SUPRIYANTO, S.H., M.H."],
+    [None, None, None, None, None, None, None, "NIP. 19750101 200003 1 001"],
+]
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "WBP"
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def _statuses_total(result) -> int:
+    assert result.exit_code in (0, 1), result.output
+    line = next(line for line in result.output.splitlines() if "rows read = sum of statuses" in line)
+    return int(line.split("│")[-2])
+
+
+def test_new_detainees_with_only_a_name_and_a_sex_after_a_subtotal_get_a_status(tmp_path):
+    sparse = [[4, None, "YANTO", None, None, None, "L", None], [5, None, "SITI AMINAH", None, None, None, "P", None]]
+    rows = [HEADER, *PEOPLE, ["SUB TOTAL", None, None, None, None, None, None, 3], *sparse, *SIGNATURE]
+    roster = _xlsx(tmp_path / "wbp.xlsx", rows)
+    table = io.read_table(roster)
+    assert table.data["name"].tolist() == ["BUDI SANTOSO", "SRI WAHYUNI", "ANDI", "YANTO", "SITI AMINAH"]
+    skipped = dict(zip(table.skipped["source_row"], table.skipped["code"], strict=True))
+    assert skipped[5] == "SKIPPED_TOTAL_ROW"
+    assert [skipped[row] for row in (9, 10, 12, 13)] == ["SKIPPED_SIGNATURE"] * 4
+    out = tmp_path / "hasil.xlsx"
+    result = runner.invoke(
+        app, ["reconcile", str(roster), str(EXAMPLES / "dpt_kpu_blora.csv"), "--site", str(SITE), "-o", str(out)]
+    )
+    assert _statuses_total(result) == 5
+
+
+def test_a_lone_name_right_after_the_signing_title_is_the_signatory_not_an_inmate(tmp_path):
+    rows = [HEADER, *PEOPLE, [None, None, "Mengetahui,"], [None, None, "Kepala Rutan"], [None, None, "SUPRIYANTO"]]
+    table = io.read_table(_xlsx(tmp_path / "wbp.xlsx", rows))
+    assert table.data["name"].tolist() == ["BUDI SANTOSO", "SRI WAHYUNI", "ANDI"]
+    assert table.skipped["code"].tolist() == ["SKIPPED_SIGNATURE"] * 3
+
+
+def test_totals_rows_in_any_column_are_set_aside_never_an_inmate_called_jumlah(tmp_path):
+    rows = [
+        HEADER,
+        ["TAHANAN"],
+        PEOPLE[0],
+        [None, None, "JUMLAH", None, None, None, None, 150],
+        [None, None, None, "JUMLAH WBP : 150"],
+        [None, None, "JUMLAH PEMILIH", "2"],
+        ["KAMAR 3"],
+        PEOPLE[1],
+        [None, None, None, None, None, None, "BLOK A"],
+        HEADER,
+        PEOPLE[2],
+        ["TOTAL", None, None, None, None, None, None, "L: 2, P: 1"],
+    ]
+    roster = _xlsx(tmp_path / "wbp.xlsx", rows)
+    table = io.read_table(roster)
+    assert table.data["name"].tolist() == ["BUDI SANTOSO", "SRI WAHYUNI", "ANDI"]
+    assert table.skipped[["source_row", "code"]].values.tolist() == [
+        [2, "SKIPPED_SECTION_ROW"],
+        [4, "SKIPPED_TOTAL_ROW"],
+        [5, "SKIPPED_TOTAL_ROW"],
+        [6, "SKIPPED_TOTAL_ROW"],
+        [7, "SKIPPED_SECTION_ROW"],
+        [9, "SKIPPED_SECTION_ROW"],
+        [10, "SKIPPED_REPEATED_HEADER"],
+        [12, "SKIPPED_TOTAL_ROW"],
+    ]
+    out = tmp_path / "perekaman.xlsx"
+    result = runner.invoke(app, ["missing-nik", str(roster), "--site", str(SITE), "-o", str(out)])
+    assert result.exit_code == 0, result.output  # nobody listed for Dukcapil recording: JUMLAH is no inmate
+    result = runner.invoke(
+        app,
+        [
+            "reconcile",
+            str(roster),
+            str(EXAMPLES / "dpt_kpu_blora.csv"),
+            "--site",
+            str(SITE),
+            "-o",
+            str(tmp_path / "h.xlsx"),
+        ],
+    )
+    assert _statuses_total(result) == 3
+
+
+def test_totals_and_signature_rows_read_the_same_in_blocks(tmp_path):
+    from dpt_rutan.blocks import TableBlocks, read_whole
+
+    lines = [";".join(HEADER)]
+    for n in range(60):
+        lines.append(f"{n};R{n};NAMA {n};33160112039{n:05d};Blora;12-03-1990;L;Jl. {n}")
+        if n % 7 == 0:
+            lines += [";;JUMLAH;;;;;7", ";;;JUMLAH WBP : 7", f"{n}b;;BARU {n};;;;P;", ";;;;;;;Blora, 1 Februari 2024"]
+            lines += [";;;;;;;KEPALA RUTAN", ";;PAK KEPALA", ";;;NIP. 19750101 200003 1 001", "KAMAR 2"]
+    path = tmp_path / "wbp.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = io.read_table(path)
+    assert whole.skipped["code"].value_counts().to_dict() == {
+        "SKIPPED_TOTAL_ROW": 18,
+        "SKIPPED_SIGNATURE": 36,
+        "SKIPPED_SECTION_ROW": 9,
+    }
+    assert len(whole.data) == 69
+    for block_bytes in (64, 700, 4096):
+        blocks = read_whole(TableBlocks(path, block_bytes=block_bytes))
+        pd.testing.assert_frame_equal(blocks.data, whole.data)
+        pd.testing.assert_frame_equal(blocks.skipped, whole.skipped)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import io, text_encoding
+from . import io, row_kinds, text_encoding
 from .errors import Location, UnusableInputError
 from .fields import Field
 
@@ -99,7 +99,7 @@ def _settled_end(body: io._Body, header: io._Header) -> int:
     while end > 0 and body.cells:
         start = max(end - window, 0)
         part = _take(body, slice(start, end))
-        has_nik = io._column_has_digits(part.cells, header.mapping, Field.NIK)
+        has_nik = row_kinds.plain_nik(part.cells, header.mapping)
         full = np.flatnonzero(has_nik & (io._filled_counts(part.cells) > 3))
         if len(full):
             return start + int(full[-1]) + 1

@@ -31,7 +31,7 @@ import pandas as pd
 import python_calamine as calamine
 
 from . import headers as hdr
-from . import text_encoding, workbook_guard
+from . import row_kinds, text_encoding, workbook_guard
 from .errors import Location, UnusableInputError, define_code, empty_findings, make_findings
 from .fields import ID_FIELDS, Field, arrived_as_number
 from .table import SourceTable
@@ -112,16 +112,6 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # A number that passed through a float on its way to text: "3.31609E+15", "9,17101170845E+015", "3316014503900000.0".
 _FLOAT_RENDERING = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+|\d+[.,]0+")
-_TOTAL = re.compile(r"(jumlah|jml|total|sub\s*total|grand\s*total)\b", re.IGNORECASE)
-_MONTHS = "jan|feb|mar|apr|mei|may|jun|jul|agu|ags|aug|sep|okt|oct|nov|nop|des|dec"
-_SIGNATURE = re.compile(
-    r"(a\.\s?n\.|an\.\s|plt\.?\s|plh\.?\s|kepala\b|ka\.?\s?(rutan|lapas|upt)\b|kalapas|karutan|mengetahui|menyetujui"
-    r"|disetujui|dibuat oleh|yang membuat|petugas\b|pembina\b|penata\b|pengatur\b|nip\b|nip\.|nrp\b|ttd\b|tertanda"
-    r"|(\w[\w .'-]*,\s*)?\d{1,2}\s*[-/ ]\s*(\d{1,2}|(" + _MONTHS + r")[a-z]*)\s*[-/ ]\s*\d{4}$)",
-    re.IGNORECASE,
-)
-_COLUMN_NUMBER = re.compile(r"\(?\d{1,3}\)?")
-_SPARSE_CELLS = 3  # a row with no more cells than this may be a signature line; with more, it is data or a header
 _DIGIT = re.compile(r"\d")
 
 
@@ -857,32 +847,16 @@ def _rows(cells: list[np.ndarray], which: np.ndarray) -> np.ndarray:
 def _skip_reasons(
     cells: list[np.ndarray], header: list[str], mapping: hdr.HeaderMapping, header_width: int
 ) -> np.ndarray:
-    """Why each row below the header is not data ("" for a data row), vectorised where rows can be many.
-
-    A row with a NIK is always data. Rows without one are checked for totals, repeated headers and signature
-    lines; a trailing run of sparse rows after the last real row is the signature block. Tables of fewer than
-    four columns are too narrow to tell a sparse row from a signature line, so only the patterns apply there.
-    """
-    height = len(cells[0]) if cells else 0
-    reasons = np.full(height, "", dtype=object)
-    if not height:
-        return reasons
-    count = _filled_counts(cells)
-    reasons[count == 0] = "blank"
-    has_nik = _column_has_digits(cells, mapping, Field.NIK)
-    candidates = np.flatnonzero((count > 0) & ~has_nik)
-    if len(candidates):
-        values = _rows(cells, candidates)
-        reasons[candidates] = _non_data_reasons(values, values != "", header)
-    if reasons[0] == "" and _is_column_numbering([column[0] for column in cells]):
-        reasons[0] = "numbers"
-    if header_width >= 4:
-        _mark_signature_block(reasons, count, has_nik, _column_filled(cells, mapping, Field.NAME))
-    return reasons
+    """Why each row below the header is not data ("" for a data row): see :mod:`row_kinds`."""
+    if not cells or not len(cells[0]):
+        return np.empty(0, dtype=object)
+    return row_kinds.skip_reasons(
+        cells, _filled_counts(cells), _column_has_digits(cells, mapping, Field.NIK), header, mapping
+    )
 
 
 def _filled_counts(cells: list[np.ndarray]) -> np.ndarray:
-    """How many cells of each row are filled, counted only up to ``_SPARSE_CELLS + 1``: no rule looks further.
+    """How many cells of each row are filled, counted only up to ``SPARSE_CELLS + 1``: no rule looks further.
 
     Column by column, stopping once every row is past that (most tables, after their first few columns), so that
     a wide table with a million rows costs a few columns' comparisons.
@@ -890,9 +864,9 @@ def _filled_counts(cells: list[np.ndarray]) -> np.ndarray:
     count = np.zeros(len(cells[0]), dtype="int64")
     for column in cells:
         count += column != ""
-        if count.min() > _SPARSE_CELLS:
+        if count.min() > row_kinds.SPARSE_CELLS:
             break
-    return np.minimum(count, _SPARSE_CELLS + 1)
+    return np.minimum(count, row_kinds.SPARSE_CELLS + 1)
 
 
 def _column_has_digits(cells: list[np.ndarray], mapping: hdr.HeaderMapping, target: Field) -> np.ndarray:
@@ -904,58 +878,3 @@ def _column_has_digits(cells: list[np.ndarray], mapping: hdr.HeaderMapping, targ
     others = np.flatnonzero(~has_digits & (values != ""))
     has_digits[others] = [_DIGIT.search(cell) is not None for cell in values[others]]
     return has_digits
-
-
-def _column_filled(cells: list[np.ndarray], mapping: hdr.HeaderMapping, target: Field) -> np.ndarray | None:
-    column = mapping.fields.get(target)
-    return None if column is None else cells[column.index] != ""
-
-
-def _non_data_reasons(values: np.ndarray, filled: np.ndarray, header: list[str]) -> np.ndarray:
-    """Totals, repeated headers and signature lines among rows that have no NIK."""
-    count = filled.sum(axis=1)
-    first = values[np.arange(len(values)), filled.argmax(axis=1)]
-    reasons = np.full(len(values), "", dtype=object)
-    width = min(len(header), values.shape[1])
-    repeated = np.all(values[:, :width] == np.array(header[:width], dtype=object), axis=1)
-    total = np.fromiter((_TOTAL.match(cell) is not None for cell in first), dtype=bool, count=len(first))
-    sparse = np.flatnonzero(count <= _SPARSE_CELLS)
-    signature = np.zeros(len(values), dtype=bool)
-    signature[sparse] = [all(_SIGNATURE.match(v) for v in values[i] if v) for i in sparse]
-    reasons[signature] = "signature"
-    reasons[total] = "total"
-    reasons[repeated] = "header"
-    return reasons
-
-
-def _is_column_numbering(row: list[str]) -> bool:
-    """KPU forms number their columns in the row under the header: "1 2 3 ..." or "(1) (2) (3) ..."."""
-    cells = [cell for cell in row if cell]
-    if len(cells) < 3 or not all(_COLUMN_NUMBER.fullmatch(cell) for cell in cells):
-        return False
-    numbers = [int(cell.strip("()")) for cell in cells]
-    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
-
-
-def _mark_signature_block(
-    reasons: np.ndarray, count: np.ndarray, has_nik: np.ndarray, has_name: np.ndarray | None
-) -> None:
-    """Sort out sparse rows at the end and single cells anywhere.
-
-    The block is the trailing run of rows that are skipped already or sparse (three cells at most, no NIK). From
-    its first signature or totals line on, every row is part of the signature block; before that, sparse rows are
-    data (an inmate with little recorded). A lone cell in a block with no such line is the signatory's name. A lone
-    cell outside the name column elsewhere is a section heading ("BLOK A").
-    """
-    rows = np.arange(len(reasons))
-    sparse = (reasons != "") | (~has_nik & (count <= _SPARSE_CELLS))
-    dense = np.flatnonzero(~sparse)
-    in_block = rows >= (dense[-1] + 1 if len(dense) else 0)
-    patterned = np.flatnonzero(in_block & np.isin(reasons, ["signature", "total"]))
-    lone = (reasons == "") & (count == 1) & ~has_nik
-    if len(patterned):
-        reasons[(reasons == "") & (rows >= patterned[0])] = "signature"
-    else:
-        reasons[lone & in_block] = "signature"
-    if has_name is not None:
-        reasons[(reasons == "") & lone & ~has_name] = "section"
