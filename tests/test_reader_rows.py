@@ -175,3 +175,27 @@ def test_totals_and_signature_rows_read_the_same_in_blocks(tmp_path):
         blocks = read_whole(TableBlocks(path, block_bytes=block_bytes))
         pd.testing.assert_frame_equal(blocks.data, whole.data)
         pd.testing.assert_frame_equal(blocks.skipped, whole.skipped)
+
+
+@pytest.mark.parametrize(
+    "header, niks",
+    [
+        ("Nomor Identitas", ["3316011203900001", "3316015507850002", "3316010201790003"]),
+        ("No. Identitas Kependudukan", [3316011203900001, "3316xxxxxxxx0002", "3.31601E+15"]),
+    ],
+)
+def test_niks_under_an_unknown_header_stop_the_run_with_the_map_to_use(tmp_path, header, niks):
+    rows = [["NO", "NAMA", header, "JK"]] + [[n + 1, f"ORANG {n}", nik, "L"] for n, nik in enumerate(niks)]
+    roster = _xlsx(tmp_path / "wbp.xlsx", rows)
+    result = runner.invoke(app, ["validate", str(roster)])
+    line = _one_line_exit_2(result)
+    for part in ("wbp.xlsx", "sheet 'WBP'", f"column C ('{header}')", f'--map nik="{header}"'):
+        assert part in line, line
+    result = runner.invoke(app, ["validate", str(roster), "--map", f"nik={header}"])
+    assert result.exit_code in (0, 1), result.output
+    assert io.read_table(roster, mapping={"nik": header}).data["nik"].tolist()[0] == "3316011203900001"
+
+
+def test_a_column_of_other_numbers_under_an_unknown_header_is_left_alone(tmp_path):
+    rows = [["NAMA", "No. HP", "JK"], ["BUDI", "081234567890", "L"], ["SRI", "0857-1234-5678", "P"]]
+    assert io.read_table(_xlsx(tmp_path / "wbp.xlsx", rows)).data["name"].tolist() == ["BUDI", "SRI"]

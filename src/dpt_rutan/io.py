@@ -31,7 +31,7 @@ import pandas as pd
 import python_calamine as calamine
 
 from . import headers as hdr
-from . import row_kinds, text_encoding, workbook_guard
+from . import hidden_nik, row_kinds, text_encoding, workbook_guard
 from .errors import Location, UnusableInputError, define_code, empty_findings, make_findings
 from .fields import ID_FIELDS, Field, arrived_as_number
 from .table import SourceTable
@@ -743,6 +743,7 @@ def _find_header(
     missing = mapping.missing(required)
     if missing:
         raise hdr.missing_field_error(missing, mapping, location)
+    hidden_nik.check(path, sheet, mapping, grid.top[last_header + 1 :], labels, last_header + 1)
     width = sum(1 for cell in header_cells if cell)
     return _Header(path, sheet, mapping, labels, last_header, grid.top[index], width)
 
