@@ -16,6 +16,7 @@ from dpt_rutan.errors import UnusableInputError
 
 runner = CliRunner()
 KPU = Path(__file__).resolve().parents[1] / "examples" / "dpt_kpu_blora.csv"
+ROSTER = KPU.with_name("roster_rutan_blora.xlsx")
 SITE = Path(__file__).resolve().parents[1] / "examples" / "site_rutan_blora.toml"
 
 
@@ -110,3 +111,11 @@ def test_a_limit_that_is_not_a_number_is_said_so(tmp_path, monkeypatch):
     monkeypatch.setenv(workbook_guard.CELLS_VARIABLE, "lots")
     result = runner.invoke(app, ["validate", str(_roster(tmp_path / "r.xlsx"))])
     _assert_one_line_refusal(result, "DPT_RUTAN_MAX_CELLS", "lots")
+
+
+def test_apply_nik_and_tps_plan_refuse_a_far_cell_in_the_workbooks_they_read_whole(tmp_path):
+    far = _roster(tmp_path / "far.xlsx", "XFD1048576")
+    result = runner.invoke(app, ["apply-nik", str(ROSTER), str(far), "-o", str(tmp_path / "baru.xlsx")])
+    _assert_one_line_refusal(result, "far.xlsx", "XFD", "DPT_RUTAN_MAX_CELLS")
+    result = runner.invoke(app, ["tps-plan", str(far), "--site", str(SITE), "-o", str(tmp_path / "plan.xlsx")])
+    _assert_one_line_refusal(result, "far.xlsx", "XFD", "DPT_RUTAN_MAX_CELLS")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import python_calamine as calamine
 
-from . import io, report
+from . import io, report, workbook_guard
 from .errors import CODES, Location, UnusableInputError, define_code
 from .fields import Field
 from .headers import normalise_header
@@ -199,6 +199,7 @@ def read_returned(path: Path) -> pd.DataFrame:
     location = Location(str(path))
     if not path.is_file():
         raise UnusableInputError(location, "file not found", "Check the path and the file name")
+    workbook_guard.check_workbook(path)
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
         sheets = [

@@ -27,7 +27,7 @@ from typing import Literal
 import pandas as pd
 import python_calamine as calamine
 
-from . import decide, io, match, regions, values
+from . import decide, io, match, regions, values, workbook_guard
 from .decide import STATUS_LABELS, Status
 from .election import ElectionProfile
 from .errors import ConfigError, Location, UnusableInputError, define_code
@@ -337,6 +337,7 @@ def read_reconciled(path: Path) -> tuple[pd.DataFrame, int]:
     Returns the frame and the number of blank rows below the header.
     """
     location = Location(path.name, RECONCILED_SHEET)
+    workbook_guard.check_workbook(path)
     try:
         with path.open("rb") as handle, calamine.CalamineWorkbook.from_filelike(handle) as workbook:
             rows = workbook.get_sheet_by_name(RECONCILED_SHEET).to_python(skip_empty_area=False)

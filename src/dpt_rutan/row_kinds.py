@@ -154,4 +154,3 @@ def _is_column_numbering(row: list[str]) -> bool:
         return False
     numbers = [int(cell.strip("()")) for cell in cells]
     return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
-

@@ -37,7 +37,7 @@ _CHUNK = 16 * 1024 * 1024
 
 
 def classify(chunks: Iterable[bytes], *, has_bom: bool = False) -> str:
-    """"utf-8", :data:`MIXED` or "cp1252" for text given in ``chunks`` cut at line ends (no UTF-16)."""
+    """ "utf-8", :data:`MIXED` or "cp1252" for text given in ``chunks`` cut at line ends (no UTF-16)."""
     utf8 = other = 0
     for chunk in chunks:
         for match in _NON_ASCII_LINE.finditer(chunk):

@@ -122,6 +122,25 @@ def check_sheet(path: Path, sheet: str) -> None:
         )
 
 
+def check_workbook(path: Path) -> None:
+    """:func:`check_archive`, then :func:`check_sheet` for every sheet: for readers that read every sheet at once.
+
+    Anything that is not a zip workbook is left to the reader.
+    """
+    if not zipfile.is_zipfile(path):
+        return
+    check_archive(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "xl/workbook.xml" not in archive.namelist():
+                return
+            tags = _SHEET.findall(_bounded_read(archive, "xl/workbook.xml"))
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
+        return
+    for tag in tags:
+        check_sheet(path, _unescape(dict(_ATTRIBUTE.findall(tag)).get(b"name", b"")))
+
+
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip member holding ``sheet``'s XML, from xl/workbook.xml and its relationships."""
     names = set(archive.namelist())
