@@ -697,12 +697,11 @@ class _Header:
     labels: list[str]  # column index -> "C" or "3"
     last_header: int  # 0-based index of the last header row in the grid
     top: list[str]  # the header row's own cells, to spot repeated headers
-    width: int  # header cells that are not empty
 
     def table(self, body: _Body) -> ReadTable:
         """``body``'s rows, sorted into data and skipped rows, under this header."""
         _check_cell_lengths(self.path, self.sheet, body, self.mapping, self.labels)
-        reasons = _skip_reasons(body.cells, self.top, self.mapping, header_width=self.width)
+        reasons = _skip_reasons(body.cells, self.top, self.mapping)
         keep = reasons == ""
         return ReadTable(
             path=self.path,
@@ -744,8 +743,7 @@ def _find_header(
     if missing:
         raise hdr.missing_field_error(missing, mapping, location)
     hidden_nik.check(path, sheet, mapping, grid.top[last_header + 1 :], labels, last_header + 1)
-    width = sum(1 for cell in header_cells if cell)
-    return _Header(path, sheet, mapping, labels, last_header, grid.top[index], width)
+    return _Header(path, sheet, mapping, labels, last_header, grid.top[index])
 
 
 def _table_from_grid(
@@ -845,9 +843,7 @@ def _rows(cells: list[np.ndarray], which: np.ndarray) -> np.ndarray:
     return np.column_stack([column[which] for column in cells]) if cells else np.empty((0, 0), dtype=object)
 
 
-def _skip_reasons(
-    cells: list[np.ndarray], header: list[str], mapping: hdr.HeaderMapping, header_width: int
-) -> np.ndarray:
+def _skip_reasons(cells: list[np.ndarray], header: list[str], mapping: hdr.HeaderMapping) -> np.ndarray:
     """Why each row below the header is not data ("" for a data row): see :mod:`row_kinds`."""
     if not cells or not len(cells[0]):
         return np.empty(0, dtype=object)

@@ -100,6 +100,11 @@ def repair(raw: bytes) -> tuple[bytes, np.ndarray]:
     none = np.empty(0, dtype="int64")
     if raw.isascii() or raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw:
         return raw, none
+    try:
+        raw.decode("utf-8")  # at C speed; classify() looks at each line that is not ASCII
+        return raw, none
+    except UnicodeDecodeError:
+        pass
     if classify([raw], has_bom=raw.startswith(codecs.BOM_UTF8)) != MIXED:
         return raw, none
     data, lines = recode_lines(raw)
