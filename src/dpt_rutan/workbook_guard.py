@@ -37,14 +37,16 @@ MAX_RATIO = 100
 limit, is a bomb or machine-made filler."""
 
 _CHUNK = 4 * 1024 * 1024
-_SHEET = re.compile(rb"<sheet\b[^>]*>")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>")
 # A cell with content (not self-closing: a far cell with only a format holds no value) and its reference.
-_VALUED_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
-_ROW_REF = re.compile(rb'<row\s[^>]*?\br="(\d+)"')
-_CELL_TAG = re.compile(rb"<c[\s>/]")
-_ROW_TAG = re.compile(rb"<row[\s>/]")
+# Elements may carry a namespace prefix (<x:c>, as the Open XML SDK writes them).
+_VALUED_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d+)"')
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_ROW_END = re.compile(rb"</(?:\w+:)?row>")
 
 
 def max_cells() -> int:
@@ -208,7 +210,7 @@ def _used_extent(stream) -> tuple[int, int]:
 
 def _widest_row(text: bytes) -> int:
     """The most cell tags in one row of ``text`` (a row cut by a chunk boundary counts in parts, an estimate)."""
-    return max((len(_CELL_TAG.findall(row)) for row in text.split(b"</row>")), default=0)
+    return max((len(_CELL_TAG.findall(row)) for row in _ROW_END.split(text)), default=0)
 
 
 def _column_number(letters: bytes) -> int:
