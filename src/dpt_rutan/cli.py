@@ -338,7 +338,9 @@ def reconcile_sites_command(
     entries = site_table.entries
     if site_table.skipped:
         skipped = ", ".join(map(str, site_table.skipped))
-        console.print(f"{plain(sites.name)}: rows {skipped} are not prisons (empty or totals): skipped", highlight=False)
+        console.print(
+            f"{plain(sites.name)}: rows {skipped} are not prisons (empty or totals): skipped", highlight=False
+        )
     parsed = parse_mapping(mapping)
     rosters = site_rosters(entries, roster or [], mapping=parsed, sheet=sheet)
     profile = load_profile(election or entries[0].site.profile)
