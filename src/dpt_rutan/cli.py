@@ -163,7 +163,7 @@ def resolve_site_and_profile(
         if missing:
             options = ", ".join("--" + option.replace("_", "-") for option in missing)
             raise ConfigError(f"no --site file: give {options} (or write one with 'dpt-rutan init-site')")
-        site = Site.model_validate(given)
+        site = Site.from_options(**given)
     return site, load_profile(election or site.profile)
 
 
