@@ -61,9 +61,7 @@ class Site(BaseModel):
         if status == "unknown_regency":
             raise ValueError(f"kab/kota {code[:5]} of '{code}' does not exist (Kemendagri codes, not BPS)")
         if status == "unknown_district":
-            raise ValueError(
-                f"kecamatan {code} does not exist in {region_label(code[:5])} (Kemendagri codes, not BPS)"
-            )
+            raise ValueError(f"kecamatan {code} does not exist in {region_label(code[:5])} (Kemendagri codes, not BPS)")
         return code
 
     @field_validator("tps_numbers")
