@@ -102,7 +102,7 @@ def test_validate_prints_markup_in_cells_and_file_names_as_written(tmp_path: Pat
 
 
 def test_missing_nik_prints_markup_in_names_as_written(tmp_path: Path, wide_terminal: None):
-    people = [PEOPLE[1][:1] + ("[/x] AGUS [link=https://example.org]SALIM[/link]",) + PEOPLE[1][2:], *PEOPLE[2:4]]
+    people = [(*PEOPLE[1][:1], "[/x] AGUS [link=https://example.org]SALIM[/link]", *PEOPLE[1][2:]), *PEOPLE[2:4]]
     roster = write_roster(tmp_path / "roster.xlsx", people)
     result = run("missing-nik", roster, "--site", SITE)
     assert result.exit_code == 1, result.output
@@ -133,7 +133,7 @@ def test_a_data_row_taken_for_headers_shows_its_nik_masked(tmp_path: Path):
 def test_a_nik_shifted_into_another_column_is_masked_unless_asked(tmp_path: Path):
     roster = write_csv(
         tmp_path / "koma.csv",
-        ["Nama,NIK,Tanggal Lahir,Jenis Kelamin", f"BUDI, S.H.,{NIK},05-03-1990,L", "AGUS,3316010503900002,05-03-1990,L"],
+        ["Nama,NIK,Tanggal Lahir,Jenis Kelamin", f"BUDI, S.H.,{NIK},05-03-1990,L", "AGUS,3316014503900002,05-03-90,P"],
     )
     masked = run("validate", roster)
     assert masked.exit_code == 1
@@ -175,7 +175,12 @@ def test_debug_keeps_the_exit_code_and_shows_the_traceback(tmp_path: Path):
 @pytest.mark.parametrize("kind", ["missing", "folder"])
 def test_an_unreadable_input_is_the_tools_one_line(tmp_path: Path, kind: str):
     path = tmp_path / "nope.xlsx" if kind == "missing" else tmp_path
-    for args in (["validate", path], ["reconcile", path, KPU, "--site", SITE], ["reconcile", ROSTER, path, "--site", SITE]):
+    commands = (
+        ["validate", path],
+        ["reconcile", path, KPU, "--site", SITE],
+        ["reconcile", ROSTER, path, "--site", SITE],
+    )
+    for args in commands:
         result = run(*args)
         assert result.exit_code == 2, result.output
         assert len(error_lines(result.output)) == 1, result.output
