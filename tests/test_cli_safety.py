@@ -109,6 +109,13 @@ def test_missing_nik_prints_markup_in_names_as_written(tmp_path: Path, wide_term
     assert " [/x] AGUS [link=https://example.org]SALIM[/link] " in result.output
 
 
+def test_reconcile_prints_a_prison_name_with_markup_as_written(wide_terminal: None):
+    name = "Rutan [/x] Blora [red]"
+    result = run("reconcile", ROSTER, KPU, "--site", SITE, "--name", name)
+    assert result.exit_code == 0, result.output
+    assert f"{name} — Pemilu 2024" in result.output
+
+
 def test_an_error_quoting_markup_is_printed_as_written(tmp_path: Path):
     roster = write_csv(tmp_path / "r.csv", ["[/x],NIK,[red]B[/red],[link=x]C", "1,2,3,4"])
     result = run("validate", roster)
