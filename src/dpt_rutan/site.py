@@ -17,14 +17,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .election import read_toml, validate_config
 from .errors import ConfigError
-from .regions import dotted, province_name, region_label
+from .regions import classify_region_codes, dotted, region_label
 
 DIGITS_AND_DOTS = re.compile(r"^[0-9.]+$")  # ASCII only: \d also matches other scripts
 DEFAULT_FIRST_TPS = 901  # Loksus TPS are commonly numbered from 901 (Blora TPS 901; Tulungagung 901-903)
+MAX_TPS_NUMBER = 9999  # TPS are numbered within a kelurahan/desa: a larger number is a typing slip
+OPTION_NAMES = {"tps_numbers": "--tps"}  # command-line options not named after their field
 
 
 def normalise_district_code(text: str) -> str:
@@ -52,15 +55,20 @@ class Site(BaseModel):
     @classmethod
     def _district_code(cls, value: object) -> str:
         code = normalise_district_code(str(value))
-        if province_name(code) is None:
+        status = classify_region_codes(pd.Series([code])).iloc[0]
+        if status == "unknown_province":
             raise ValueError(f"province {code[:2]} of '{code}' does not exist")
+        if status == "unknown_regency":
+            raise ValueError(f"kab/kota {code[:5]} of '{code}' does not exist (Kemendagri codes, not BPS)")
+        if status == "unknown_district":
+            raise ValueError(f"kecamatan {code} does not exist in {region_label(code[:5])} (Kemendagri codes, not BPS)")
         return code
 
     @field_validator("tps_numbers")
     @classmethod
     def _tps_numbers(cls, numbers: tuple[int, ...]) -> tuple[int, ...]:
-        if any(number <= 0 for number in numbers):
-            raise ValueError("TPS numbers must be positive")
+        if any(not 1 <= number <= MAX_TPS_NUMBER for number in numbers):
+            raise ValueError(f"TPS numbers go from 1 to {MAX_TPS_NUMBER}")
         if len(set(numbers)) != len(numbers):
             raise ValueError(f"TPS numbers repeat: {list(numbers)}")
         return numbers
@@ -92,11 +100,17 @@ class Site(BaseModel):
         unknown = sorted(given.keys() - type(self).model_fields.keys())
         if unknown:
             raise ConfigError(f"unknown site option(s): {', '.join(unknown)}")
+        return type(self).from_options(**{**self.model_dump(), **given})
+
+    @classmethod
+    def from_options(cls, **options: object) -> Site:
+        """A site from command-line options; a bad one is a one-line ConfigError naming the option."""
         try:
-            return type(self).model_validate({**self.model_dump(), **given})
+            return cls.model_validate(options)
         except ValidationError as exc:
             first = exc.errors()[0]
-            option = "--" + str(first["loc"][0]).replace("_", "-") if first["loc"] else "site option"
+            field = str(first["loc"][0]) if first["loc"] else ""
+            option = OPTION_NAMES.get(field, "--" + field.replace("_", "-")) if field else "site option"
             raise ConfigError(f"{option}: {first['msg'].removeprefix('Value error, ')}") from exc
 
 
