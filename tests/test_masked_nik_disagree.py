@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dpt_rutan import match
 from test_match import people
+
+from dpt_rutan import match
 
 SETTINGS = match.MatchSettings()
 
