@@ -94,6 +94,6 @@ def test_cli_reconcile_shows_struck_off_rows_in_the_workbook(tmp_path):
     rows = list(book["Model A lengkap"].iter_rows(values_only=True))
     column = rows[0].index("DICORET DARI DPT (KODE)")
     assert [row[column] for row in rows[1:3]] == ["TMS 4: Pindah domisili", "TMS 1: Meninggal dunia"]
-    summary = {row[0]: row[1] for row in book["Ringkasan"].iter_rows(values_only=True)}
+    summary = {row[0]: row[-1] for row in book["Ringkasan"].iter_rows(values_only=True) if row}
     assert summary["DPT: WBP yang hanya ada di baris yang dicoret (TMS): belum terdaftar"] == 2
     assert summary["DPT: baris dengan kode KETERANGAN yang tidak dikenal profil"] == 1

@@ -15,7 +15,7 @@ from .decide import STATUS_LABELS
 from .diff import Action, DiffResult, FileKind, RowClass
 from .fields import Field
 from .people import People
-from .report import SheetSpec
+from .report import SheetSpec, subject_notes
 from .snapshot_order import REVERSED
 
 CLASS_LABELS = {
@@ -370,7 +370,9 @@ def diff_sheets(result: DiffResult) -> list[SheetSpec]:
     """The workbook: summary, arrivals, departures, changes, actions (rosters), uncertain pairs, duplicates."""
     roster = result.kind is FileKind.ROSTER
     sheets = [
-        SheetSpec("Ringkasan", summary_sheet(result)),
+        SheetSpec(
+            "Ringkasan", summary_sheet(result), notes=subject_notes("Perubahan daftar", result.site, result.profile)
+        ),
         SheetSpec("Masuk", _person_sheet(result, "new", RowClass.ARRIVED), text_columns=TEXT_COLUMNS),
         SheetSpec("Keluar", _person_sheet(result, "old", RowClass.LEFT), text_columns=TEXT_COLUMNS),
         SheetSpec("Berubah", changes_sheet(result), text_columns=TEXT_COLUMNS),

@@ -237,7 +237,8 @@ def machine_rows(result: ReconcileResult) -> pd.DataFrame:
 def workbook_sheets(result: ReconcileResult) -> list[report.SheetSpec]:
     """Summary first, one sheet per action, the KPU side, review candidates, the full Model A list, the findings."""
     full = full_list(result)
-    sheets = [report.SheetSpec("Ringkasan", summary(result))]
+    notes = report.subject_notes("Rekonsiliasi daftar pemilih WBP", result.site, result.profile)
+    sheets = [report.SheetSpec("Ringkasan", summary(result), notes=notes)]
     sheets += [
         report.SheetSpec(title, frame, text_columns=TEXT_COLUMNS) for title, frame in action_sheets(full).items()
     ]
