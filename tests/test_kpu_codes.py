@@ -8,6 +8,8 @@ from importlib import resources
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_remarks import SITE, SITE_TOML, write_kpu, write_roster
 from typer.testing import CliRunner
 
@@ -97,3 +99,14 @@ def test_cli_reconcile_shows_struck_off_rows_in_the_workbook(tmp_path):
     summary = {row[0]: row[-1] for row in book["Ringkasan"].iter_rows(values_only=True) if row}
     assert summary["DPT: WBP yang hanya ada di baris yang dicoret (TMS): belum terdaftar"] == 2
     assert summary["DPT: baris dengan kode KETERANGAN yang tidak dikenal profil"] == 1
+
+
+@given(
+    number=st.integers(min_value=1, max_value=99),
+    separator=st.sampled_from(["", " ", "-", " - ", ".", "_", ":", "/"]),
+    case=st.sampled_from([str.upper, str.lower, str.title]),
+)
+def test_any_way_of_writing_a_tms_number_reads_alike(number, separator, case):
+    written = case(f"TMS{separator}{number}")
+    assert kpu_codes.normalise_code(written) == f"TMS {number}"
+    assert kpu_codes.normalise_code(kpu_codes.normalise_code(written)) == f"TMS {number}"

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from dpt_rutan import remarks
 from dpt_rutan.cli import app
 from dpt_rutan.election import load_profile
+from dpt_rutan.headers import map_headers
 from dpt_rutan.reconcile import reconcile
 from dpt_rutan.site import Site
 
@@ -131,3 +132,13 @@ def test_cli_reconcile_reports_the_remarks(tmp_path):
     codes = [row[5] for row in findings.iter_rows(min_row=2, values_only=True)]
     assert codes.count("REMARK_RIGHT_TO_VOTE_REVOKED") == 3
     assert "REMARK_RIGHTS_UNCLEAR" in codes
+
+
+def test_the_remark_headers_map_to_their_own_fields():
+    mapping = map_headers(["NAMA", "KETERANGAN", "CATATAN", "PIDANA TAMBAHAN"])
+    assert mapping.columns == {
+        "name": "NAMA",
+        "tms_code": "KETERANGAN",
+        "remarks": "CATATAN",
+        "additional_penalty": "PIDANA TAMBAHAN",
+    }

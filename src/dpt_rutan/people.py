@@ -93,7 +93,7 @@ def prepare_people(table: SourceTable, *, reference_date: date, require_rows: bo
             "Export the list again without a filter, or choose the right sheet with --sheet.",
         )
     typed, value_findings = values.type_table(table, reference_date=reference_date)
-    typed, remark_rows = remarks.read_revocations(typed)
+    remark_rows = remarks.read_revocations(typed)
     if Field.NIK not in typed.columns:
         typed[Field.NIK] = ""
     nik_check = nik.nik_findings(typed, field=Field.NIK, reference_date=reference_date)

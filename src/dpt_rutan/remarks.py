@@ -98,25 +98,23 @@ def classify(texts: pd.Series) -> pd.Series:
     return pd.Series(classes[codes], index=texts.index, dtype=object)
 
 
-def read_revocations(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fold what the remark columns say into ``right_to_vote_revoked``; return the frame and the finding rows
-    (``source_row``, ``field``, ``code``, ``value``).
+def read_revocations(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fold what the remark columns say into ``frame``'s ``right_to_vote_revoked`` (in place: the typed frame is the
+    reader's own copy); return the finding rows (``source_row``, ``field``, ``code``, ``value``).
 
     A revoked right to vote or political rights sets the flag; a revoked right to be elected alone, or an unclear
     remark, leaves it as the revocation column has it.
     """
     present = [field for field in REMARK_FIELDS if field in frame.columns]
     if not present:
-        return frame, pd.DataFrame(columns=["source_row", "field", "code", "value"])
+        return pd.DataFrame(columns=["source_row", "field", "code", "value"])
     per_field = {field: classify(frame[field]) for field in present}
     revoked_by = {field: classes.isin(["vote", "political"]) for field, classes in per_field.items()}
     revoked = pd.concat(revoked_by.values(), axis=1).any(axis=1)
     flag = frame["right_to_vote_revoked"] if "right_to_vote_revoked" in frame.columns else None
-    out = frame.copy()
-    if flag is not None:
-        out["right_to_vote_revoked"] = flag.astype("boolean").fillna(False).astype(bool) | revoked
-    else:
-        out["right_to_vote_revoked"] = revoked
+    if revoked.any():
+        stated = flag.astype("boolean").fillna(False).astype(bool) if flag is not None else False
+        frame["right_to_vote_revoked"] = stated | revoked
     codes = {"vote": VOTE_REVOKED.code, "elected": ONLY_ELECTED_REVOKED.code, "political": POLITICAL_RIGHTS.code}
     codes["unclear"] = RIGHTS_UNCLEAR.code
     found = []
@@ -146,4 +144,4 @@ def read_revocations(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 }
             )
         )
-    return out, pd.concat(found, ignore_index=True)
+    return pd.concat(found, ignore_index=True)
