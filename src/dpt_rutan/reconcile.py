@@ -272,9 +272,7 @@ def _decide(
         )
         if prison.checks is not None:
             kpu_matches = _match_by_proposed_nik(frame, prison.proposed_nik, listed_view, kpu_matches)
-        struck_off = kpu_codes.struck_off_matches(
-            prison.unique_view, extract.view[~registered], kpu_matches, settings
-        )
+        struck_off = kpu_codes.struck_off_matches(prison.unique_view, extract.view[~registered], kpu_matches, settings)
 
     with clock.stage("decide"):
         decisions = decide.decide_statuses(
