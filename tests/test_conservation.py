@@ -200,7 +200,8 @@ def reconciled(tmp_path_factory) -> dict[Path, Reconciled]:
 
 
 def summary_items(workbook: Path) -> dict[str, object]:
-    return {record["Uraian"]: record["Jumlah"] for record in sheet_records(workbook, "Ringkasan")}
+    rows = list(openpyxl.load_workbook(workbook, read_only=True)["Ringkasan"].iter_rows(values_only=True))
+    return {record["Uraian"]: record["Jumlah"] for record in records_below(rows, "Uraian")}
 
 
 @pytest.mark.parametrize("roster", ROSTERS, ids=lambda path: path.name)

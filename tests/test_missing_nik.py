@@ -315,7 +315,7 @@ def test_workbook_groups_by_origin_and_leaves_columns_to_fill(with_dukcapil, tmp
     assert summary == [
         ("33.16", "Kab. Blora, Jawa Tengah", "33.16 Kab. Blora; " + APART_SHEET, listed_now, 2, listed_now + 2)
     ]
-    notes = [row[0] for row in workbook[SUMMARY_SHEET].iter_rows(max_row=4, values_only=True)]
+    notes = [row[0] for row in workbook[SUMMARY_SHEET].iter_rows(max_row=10, values_only=True)]
     assert any(str(note).startswith(f"Baris data WBP dibaca: {len(PEOPLE)} = ") for note in notes)
     blora = _sheet_table(workbook["33.16 Kab. Blora"])
     agus = next(row for row in blora if row[KEY_ROW] == ROW_AGUS)

@@ -234,6 +234,7 @@ def test_a_reconciled_workbook_counts_the_rows_that_will_vote_at_the_prison(tmp_
     assert {flag.code: flag.detail for flag in inputs.flags} == {
         "PLAN_INPUT_PENDING": "1 NEEDS_REVIEW, 1 NEEDS_RECORDING",
         "PLAN_INPUT_UNKNOWN_STATUS": "1 'PINDAH'",
+        "PLAN_INPUT_NO_ROSTER": "no roster given with hasil.xlsx: inflow forecast 0; add --roster ROSTER.xlsx",
     }
     assert "NEEDS_REVIEW, NEEDS_RECORDING not counted" in inputs.included
 

@@ -14,6 +14,7 @@ it before anything is reported.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -21,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import decide, io, match
+from . import decide, io, match, snapshot_order
 from .blocks import BLOCK_BYTES, TableBlocks
 from .election import ElectionProfile
-from .errors import ConfigError, UnusableInputError
+from .errors import ConfigError, UnusableInputError, empty_findings
 from .fields import Field
 from .people import People, match_view, prepare_people
 from .reconcile import ConservationError, rules_for
@@ -128,6 +129,8 @@ class DiffResult:
     site: Site
     settings: match.MatchSettings
     kpu_rows_read: int | None = None  # data rows of the whole --kpu extract
+    # DIFF_FILES_REVERSED findings on OLD: it looks newer than NEW (snapshot_order.py); the diff warns, never swaps.
+    reversed_findings: pd.DataFrame = dataclasses.field(default_factory=empty_findings)
 
     def class_counts(self, side: str) -> pd.Series:
         rows = self.old_rows if side == "old" else self.new_rows
@@ -169,6 +172,7 @@ def diff_files(
     if kpu_path is not None and kind is FileKind.KPU:
         raise ConfigError("--kpu checks the actions of a roster diff; these are two KPU extracts, which have none")
     result = compare_people(old, new, kind, rules_for(site, profile), profile, site, settings)
+    result.reversed_findings = snapshot_order.reversed_findings(old, new, profile.voting_day)
     if kind is FileKind.ROSTER:
         result.actions = roster_actions(new, result.old_rows, result.new_rows, result.pairs, result.changes, profile)
         if kpu_path is not None:

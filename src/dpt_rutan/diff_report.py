@@ -15,7 +15,8 @@ from .decide import STATUS_LABELS
 from .diff import Action, DiffResult, FileKind, RowClass
 from .fields import Field
 from .people import People
-from .report import SheetSpec
+from .report import SheetSpec, subject_notes
+from .snapshot_order import REVERSED
 
 CLASS_LABELS = {
     FileKind.ROSTER: {
@@ -178,6 +179,8 @@ def summary_counts(result: DiffResult) -> pd.DataFrame:
             (f"field:{field}:{change}", f"Perubahan: {FIELD_LABELS[Field(field)]} {CHANGE_LABELS[change]}", count)
         )
     rows += _action_counts(result)
+    if len(result.reversed_findings):
+        rows.append(("files_reversed", REVERSED_LABEL, len(result.reversed_findings)))
     rows += [_accounting(result, "old"), _accounting(result, "new")]
     return pd.DataFrame(rows, columns=["code", "label", "count"]).astype({"count": "int64"})
 
@@ -206,10 +209,21 @@ def _accounting(result: DiffResult, side: str) -> tuple[str, str, int]:
     return (f"accounting_{side}", label, len(people.frame))
 
 
+REVERSED_LABEL = "PERINGATAN: berkas lama tampak lebih baru dari berkas baru (baris bukti, lihat Temuan urutan)"
+
+
+def _reversed_shown(result: DiffResult):
+    """The evidence rows the terminal shows: the title row, and the first few later admissions."""
+    return result.reversed_findings.head(5).itertuples(index=False)
+
+
 def terminal_summary(result: DiffResult) -> str:
     """Plain text for the terminal: what kind of files, then the counts of :func:`summary_counts`."""
     kind = "daftar WBP (roster)" if result.kind is FileKind.ROSTER else "ekstrak DPT KPU (KPU extract)"
     lines = [f"{result.old.table.name} -> {result.new.table.name}: {kind}"]
+    if len(result.reversed_findings):
+        lines.append(f"PERINGATAN / WARNING: {REVERSED.message_en}")
+        lines += [f"  {row.column or 'judul'} baris {row.source_row}: {row.value}" for row in _reversed_shown(result)]
     counts = summary_counts(result)
     width = len(str(counts["count"].max())) if len(counts) else 1
     lines += [f"  {row.count:>{width}}  {row.label}" for row in counts.itertuples(index=False)]
@@ -233,6 +247,7 @@ def diff_json(result: DiffResult) -> dict[str, Any]:
         "uncertain": result.uncertain,
         "duplicates_old": _rows_of_class(result, "old", RowClass.DUPLICATE),
         "duplicates_new": _rows_of_class(result, "new", RowClass.DUPLICATE),
+        "order_findings": result.reversed_findings,
     }
 
 
@@ -355,7 +370,9 @@ def diff_sheets(result: DiffResult) -> list[SheetSpec]:
     """The workbook: summary, arrivals, departures, changes, actions (rosters), uncertain pairs, duplicates."""
     roster = result.kind is FileKind.ROSTER
     sheets = [
-        SheetSpec("Ringkasan", summary_sheet(result)),
+        SheetSpec(
+            "Ringkasan", summary_sheet(result), notes=subject_notes("Perubahan daftar", result.site, result.profile)
+        ),
         SheetSpec("Masuk", _person_sheet(result, "new", RowClass.ARRIVED), text_columns=TEXT_COLUMNS),
         SheetSpec("Keluar", _person_sheet(result, "old", RowClass.LEFT), text_columns=TEXT_COLUMNS),
         SheetSpec("Berubah", changes_sheet(result), text_columns=TEXT_COLUMNS),
@@ -367,4 +384,6 @@ def diff_sheets(result: DiffResult) -> list[SheetSpec]:
         _person_sheet(result, side, RowClass.DUPLICATE).assign(BERKAS=SIDE_LABELS[side]) for side in ("old", "new")
     ]
     sheets.append(SheetSpec("Ganda", pd.concat(duplicates, ignore_index=True), text_columns=TEXT_COLUMNS))
+    if len(result.reversed_findings):
+        sheets.append(SheetSpec("Temuan urutan", result.reversed_findings, text_columns=["value"]))
     return sheets

@@ -27,9 +27,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError, UnusableInputError
+from .kpu_codes import normalise_code
 from .text_files import read_text
 
 Scope = Literal["anywhere", "province", "regency"]
@@ -120,6 +121,15 @@ class WitnessRules(BaseModel):
     participants: tuple[WitnessParticipant, ...] = ()
 
 
+class KpuCode(BaseModel):
+    """What a code in a KPU extract's KETERANGAN column means, and whether the row is still a registration."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    meaning: str = Field(min_length=1)
+    registered: bool
+
+
 class ElectionProfile(BaseModel):
     """Everything the planner and the eligibility checks need to know about one election."""
 
@@ -140,6 +150,18 @@ class ElectionProfile(BaseModel):
     min_voting_age: int = Field(default=17, gt=0)
     married_may_vote: bool = True
     dpk_counted_at_prison_tps: bool = False
+    # KETERANGAN codes of the KPU extract ("TMS 4", "B", "U"), keyed as kpu_codes.normalise_code writes them.
+    kpu_codes: dict[str, KpuCode] = Field(default_factory=dict)
+
+    @field_validator("kpu_codes", mode="before")
+    @classmethod
+    def _kpu_code_keys(cls, codes: object) -> object:
+        if not isinstance(codes, dict):
+            return codes
+        normalised = {normalise_code(str(key)): value for key, value in codes.items()}
+        if len(normalised) != len(codes):
+            raise ValueError(f"kpu_codes: two codes are the same once written alike: {sorted(codes)}")
+        return normalised
 
     @model_validator(mode="after")
     def _consistent(self) -> ElectionProfile:

@@ -30,6 +30,8 @@ class Field(StrEnum):
     CITIZENSHIP = "citizenship"  # WNI / WNA
     OCCUPATION = "occupation"  # pekerjaan: TNI / POLRI matter for eligibility
     RIGHT_TO_VOTE_REVOKED = "right_to_vote_revoked"  # hak memilih dicabut by a final court decision
+    REMARKS = "remarks"  # catatan: free text, read for a revoked right to vote (remarks.py)
+    ADDITIONAL_PENALTY = "additional_penalty"  # pidana tambahan: free text, read as remarks are
     DATE_IN = "date_in"  # tanggal masuk
     RELEASE_DATE = "release_date"  # tanggal bebas / ekspirasi
     REGISTER_CLASS = "register_class"  # A.I-A.V, B.I, B.IIa, B.IIb, B.III

@@ -156,6 +156,14 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "Dicabut Hak Pilih",
         "Dicabut Hak Memilih",
     ),
+    Field.REMARKS: (
+        "Catatan",
+        "Catatan Khusus",
+        "Catatan Lain",
+        "Keterangan Lain",
+        "Keterangan Tambahan",
+    ),
+    Field.ADDITIONAL_PENALTY: ("Pidana Tambahan", "Hukuman Tambahan", "Keterangan Pidana", "Pidana Tambahan/Denda"),
     Field.DATE_IN: (
         "Tgl Masuk",
         "Tanggal Masuk",

@@ -28,6 +28,9 @@ class LevelWeights(BaseModel):
     nik_exact: float = 20
     nik_one_edit: float = 8  # only counted when the birth dates agree: see compare_pairs
     nik_masked_agree: float = 6
+    # A masked NIK whose shown digits differ from a usable NIK is evidence against, as strong as a different NIK:
+    # name and birth date alone then stay below the accept score.
+    nik_masked_disagree: float = -10
     nik_different: float = -10
     name_exact: float = 8
     name_close: float = 6  # similarity >= name_close_at: a spelling variant or one letter
@@ -348,24 +351,31 @@ def _one_edit_apart(a: np.ndarray, b: np.ndarray, width: int, where: np.ndarray)
     return found
 
 
-def _masked_agree(patterns: np.ndarray, niks: np.ndarray, nik_is_16: np.ndarray) -> np.ndarray:
-    """The pattern has 16 characters and every one not hidden (``*``) equals the NIK's digit there."""
+def _masked_comparison(patterns: np.ndarray, niks: np.ndarray, nik_is_16: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the pattern has 16 characters and the NIK 16: whether every character not hidden (``*``) equals the
+    NIK's digit there (agree), and whether a shown digit differs from it (disagree)."""
     where = (patterns != "") & nik_is_16 & (_lengths(patterns) == 16)
-    found = np.zeros(len(patterns), dtype=bool)
+    agree, disagree = np.zeros(len(patterns), dtype=bool), np.zeros(len(patterns), dtype=bool)
     shown, digits = _code_points(patterns[where], 16), _code_points(niks[where], 16)
-    found[where] = ((shown == _MASK_CODE) | (shown == digits)).all(axis=1)
-    return found
+    agrees = ((shown == _MASK_CODE) | (shown == digits)).all(axis=1)
+    agree[where] = agrees
+    disagree[where] = ~agrees
+    return agree, disagree
 
 
 def _nik_levels(left_nik, left_usable, left_mask, right_nik, right_usable, right_mask) -> np.ndarray:
     """:func:`nik_level` over aligned arrays (NIKs and masks as object arrays of str, usable as bool)."""
     left_16, right_16 = _lengths(left_nik) == 16, _lengths(right_nik) == 16
     exact = left_usable & right_usable & (left_nik == right_nik)
-    masked = _masked_agree(left_mask, right_nik, right_16) | _masked_agree(right_mask, left_nik, left_16)
+    left_agree, left_disagree = _masked_comparison(left_mask, right_nik, right_16)
+    right_agree, right_disagree = _masked_comparison(right_mask, left_nik, left_16)
+    masked = left_agree | right_agree
+    # Only a usable NIK speaks against a mask: a damaged one (Excel's lost last digit) may differ by damage alone.
+    masked_disagree = (left_disagree & right_usable) | (right_disagree & left_usable)
     one_edit = (left_usable | right_usable) & _one_edit_apart(left_nik, right_nik, 16, left_16 & right_16)
     return np.select(
-        [exact, masked, one_edit, left_usable & right_usable],
-        ["exact", "masked_agree", "one_edit", "different"],
+        [exact, masked, one_edit, left_usable & right_usable, masked_disagree],
+        ["exact", "masked_agree", "one_edit", "different", "masked_disagree"],
         "missing",
     ).astype(object)
 
@@ -431,6 +441,7 @@ def _weight_table(weights: LevelWeights) -> dict[str, dict[str, float]]:
             "one_edit": weights.nik_one_edit,
             "masked_agree": weights.nik_masked_agree,
             "different": weights.nik_different,
+            "masked_disagree": weights.nik_masked_disagree,
         },
         "name": {
             "exact": weights.name_exact,
@@ -518,6 +529,7 @@ def compare_pairs(
 
 _METHODS = {"exact": "nik_exact", "masked_agree": "nik_masked", "one_edit": "nik_one_edit"}
 _EXPLAINED_FIELDS = ("nik", "name", "dob", "sex", "mother")
+_DISAGREEING_LEVELS = frozenset({"different", "masked_disagree"})
 
 
 def _explain(levels: dict[str, str]) -> tuple[str, str]:
@@ -526,7 +538,7 @@ def _explain(levels: dict[str, str]) -> tuple[str, str]:
         level = levels[field]
         if level == "missing":
             continue
-        (disagreed if level == "different" else agreed).append(f"{field}:{level}")
+        (disagreed if level in _DISAGREEING_LEVELS else agreed).append(f"{field}:{level}")
     return ", ".join(agreed), ", ".join(disagreed)
 
 

@@ -170,8 +170,8 @@ def summary_notes(result: MissingNikResult) -> list[str]:
     profile = result.profile
     reasons = result.listed["reason_code"].value_counts()
     return [
-        f"Daftar WBP yang perlu NIK (perekaman/pencarian Dukcapil) — {result.site.name}",
-        f"{profile.label}: hari pemungutan suara {profile.voting_day:%d-%m-%Y}; berkas {result.roster.table.name}",
+        *report.subject_notes("Daftar WBP yang perlu NIK (perekaman/pencarian Dukcapil)", result.site, profile),
+        f"Berkas / file: {result.roster.table.name}",
         accounting_line(result),
         "Alasan: " + "; ".join(f"{code} {int(reasons[code])}" for code in REASONS if code in reasons.index),
         *result.notes,

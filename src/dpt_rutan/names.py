@@ -50,7 +50,7 @@ _DEGREES = {
 _MUHAMMAD = {
     "MOH", "MOCH", "MOHD", "MOHAMAD", "MOHAMMAD", "MOHAMED", "MOHAMMED", "MOCHAMAD", "MOCHAMMAD", "MOKHAMAD",
     "MOKHAMMAD", "MUH", "MUCH", "MUHD", "MHD", "MUHAMAD", "MUHAMMAD", "MUHAMED", "MUHAMMED", "MUCHAMAD", "MUCHAMMAD",
-    "MUKHAMAD", "MUKHAMMAD",
+    "MUKHAMAD", "MUKHAMMAD", "MOKH", "MUKH", "MOCHAMED", "MOKHAMED", "MUCHAMED", "MUKHAMED",
 }  # fmt: skip
 _LONG_FORMS = {
     **dict.fromkeys(_MUHAMMAD, "MUHAMMAD"),
@@ -74,6 +74,8 @@ _WORD = re.compile(r"[A-Za-z]+")
 _OLD_SPELLING = re.compile(r"OE|DJ|TJ|NJ|SJ|CH|J")
 _OLD_TO_NEW = {"OE": "U", "DJ": "J", "TJ": "C", "NJ": "NY", "SJ": "SY", "CH": "KH", "J": "Y"}
 _DOUBLED = re.compile(r"([A-Z])\1+")
+# NUR is written apart from or joined to the next word (NUR KHOLIS, NURCHOLIS): compared joined.
+_NUR_APART = re.compile(r"\bNUR (?=[A-Z])")
 _FINAL_Y = re.compile(r"Y\b")
 
 
@@ -137,11 +139,25 @@ def _is_degree_after_comma(chunk: str) -> bool:
     return _dotless(chunk) in _DEGREES or short_dotted
 
 
+def _without_leading_degrees(chunks: list[str]) -> list[str]:
+    """Drop degrees written with dots before the name (``S.PD. HARTONO``, ``S. H. BUDI``), as some rosters do."""
+    dropped = True
+    while dropped:
+        dropped = False
+        for size in (1, 2, 3):
+            head = chunks[:size]
+            if len(chunks) > size and all("." in chunk for chunk in head) and _dotless("".join(head)) in _DEGREES:
+                chunks, dropped = chunks[size:], True
+                break
+    return chunks
+
+
 def _without_degrees(segment: str) -> list[str]:
-    """Chunks of a name part with degrees removed: comma parts made only of degrees, and dotted trailing ones."""
+    """Chunks of a name part with degrees removed: comma parts made only of degrees, dotted leading and trailing
+    ones."""
     name_part, *comma_parts = segment.split(",")
     kept = [part for part in comma_parts if not (part.split() and all(map(_is_degree_after_comma, part.split())))]
-    chunks = " ".join([name_part, *kept]).split()
+    chunks = _without_leading_degrees(" ".join([name_part, *kept]).split())
     while len(chunks) > 1 and "." in chunks[-1] and _dotless(chunks[-1]) in _DEGREES:
         chunks.pop()
     return chunks
@@ -207,7 +223,7 @@ def spelling_variants(normalised: str) -> set[str]:
 
 
 def _folded(variant: str) -> str:
-    return _FINAL_Y.sub("I", _DOUBLED.sub(r"\1", variant))
+    return _FINAL_Y.sub("I", _DOUBLED.sub(r"\1", _NUR_APART.sub("NUR", variant)))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -225,7 +241,7 @@ def name_block_key(normalised: str) -> str:
     >>> name_block_key("MUHAMMAD DJOKO SOESILO") == name_block_key("JOKO SUSILO")
     True
     """
-    words = _new_spelling(normalised).split()
+    words = _NUR_APART.sub("NUR", _new_spelling(normalised)).split()
     if not words:
         return ""
     word = next((word for word in words if word not in _COMMON_FIRST_WORDS), words[-1])

@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from . import io, names, nik, regions, values
+from . import io, names, nik, regions, remarks, values
 from .errors import UnusableInputError, make_findings
 from .fields import Field
 from .table import SourceTable
@@ -93,6 +93,7 @@ def prepare_people(table: SourceTable, *, reference_date: date, require_rows: bo
             "Export the list again without a filter, or choose the right sheet with --sheet.",
         )
     typed, value_findings = values.type_table(table, reference_date=reference_date)
+    remark_rows = remarks.read_revocations(typed)
     if Field.NIK not in typed.columns:
         typed[Field.NIK] = ""
     nik_check = nik.nik_findings(typed, field=Field.NIK, reference_date=reference_date)
@@ -111,7 +112,8 @@ def prepare_people(table: SourceTable, *, reference_date: date, require_rows: bo
         frame["mother_norm"] = names.normalise_names(_text(frame, Field.MOTHER_NAME))["name_norm"].to_numpy()
     frame = pd.concat([frame, _home_region(frame)], axis=1)
     nik_rows = make_findings(nik_check.findings, file=table.name, sheet=table.sheet, columns=table.columns)
-    findings = pd.concat([io.read_findings(table), value_findings, nik_rows], ignore_index=True)
+    remark_findings = make_findings(remark_rows, file=table.name, sheet=table.sheet, columns=table.columns)
+    findings = pd.concat([io.read_findings(table), value_findings, remark_findings, nik_rows], ignore_index=True)
     return People(table=table, frame=frame, findings=findings.sort_values("source_row", kind="stable"))
 
 

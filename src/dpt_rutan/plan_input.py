@@ -85,6 +85,14 @@ ROSTER_ROWS_DIFFER = define_code(
     "Daftar WBP untuk riwayat tanggal masuk memiliki jumlah baris berbeda dari buku kerja rekonsiliasi.",
     "The roster given for the admission history has a different number of rows than the reconciled workbook.",
 )
+NO_ROSTER_GIVEN = define_code(
+    "PLAN_INPUT_NO_ROSTER",
+    "warning",
+    "Buku kerja rekonsiliasi tidak memuat tanggal masuk dan daftar WBP tidak diberikan: perkiraan arus masuk "
+    "pemilih sampai H-7 nol (kecuali --inflow-per-week dengan --as-of). Berikan daftar WBP dengan --roster.",
+    "The reconciled workbook has no admission dates and no roster was given: the forecast of voters arriving up "
+    "to H-7 is zero (unless --inflow-per-week with --as-of). Give the roster with --roster.",
+)
 
 
 @dataclass
@@ -285,6 +293,11 @@ def inputs_from_workbook(
         history = pd.DataFrame({"date_in": [pd.NaT] * in_custody, "release_date": [pd.NaT] * in_custody})
         history = history.astype("datetime64[ns]")
         history_rows = in_custody
+        flags.append(
+            PlanFlag.of(
+                NO_ROSTER_GIVEN, f"no roster given with {path.name}: inflow forecast 0; add --roster ROSTER.xlsx"
+            )
+        )
         history_source = (
             f"none with dates: the workbook has no admission dates (give the roster with --roster, or "
             f"--inflow-per-week); {in_custody} inmates in custody on voting day"

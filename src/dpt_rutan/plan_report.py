@@ -16,7 +16,7 @@ from .plan import TpsPlan, plan_tables
 from .plan_ballots import NO, UNKNOWN, YES
 from .plan_input import PlanInputs
 from .reconcile_report import MODEL_A_COLUMNS
-from .report import BarChartSpec, SheetSpec
+from .report import BarChartSpec, SheetSpec, subject_notes
 
 ENTITLEMENT_WORDS = {YES: "YA", NO: "TIDAK", UNKNOWN: "BELUM PASTI"}
 TEXT_COLUMNS = ["NKK", "NIK", "NO. REGISTRASI", "RT", "RW"]
@@ -118,10 +118,7 @@ def plan_sheets(plan: TpsPlan, inputs: PlanInputs) -> list[SheetSpec]:
 
 
 def plan_title(plan: TpsPlan) -> list[str]:
-    return [
-        f"Rencana TPS {plan.site.name} — {plan.profile.label}",
-        f"{plan.site.region_label()}; hari pemungutan suara / voting day {plan.profile.voting_day:%d-%m-%Y}",
-    ]
+    return subject_notes("Rencana TPS", plan.site, plan.profile)
 
 
 def summary_frame(plan_summary: pd.DataFrame, inputs: PlanInputs) -> pd.DataFrame:

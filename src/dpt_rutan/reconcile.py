@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import decide, io, match
+from . import decide, io, kpu_codes, match
 from .blocks import BLOCK_BYTES, TableBlocks
 from .election import ElectionProfile
-from .errors import DptRutanError
+from .errors import DptRutanError, make_findings
 from .fields import Field
 from .people import People, match_view, prepare_people
 from .screen import PassProgress, screen_extract
@@ -193,6 +193,7 @@ class _Extract:
     view: pd.DataFrame
     rows_read: int
     coverage: decide.Coverage
+    codes: pd.DataFrame  # kpu_codes.read_codes: each row's KETERANGAN code and whether it is a registration
 
 
 def _numbered_through(prisons: list[_Inmates]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -233,7 +234,14 @@ def _screened_extract(
         progress=progress,
     )
     kpu = prepare_people(screened.table, reference_date=profile.voting_day, require_rows=False)
-    return _Extract(kpu, match_view(kpu.frame), screened.rows_read, screened.coverage)
+    codes = kpu_codes.read_codes(kpu.frame, profile)
+    unknown = kpu_codes.unknown_code_findings(kpu.frame, codes)
+    table = kpu.table
+    kpu.findings = pd.concat(
+        [kpu.findings, make_findings(unknown, file=table.name, sheet=table.sheet, columns=table.columns)],
+        ignore_index=True,
+    )
+    return _Extract(kpu, match_view(kpu.frame), screened.rows_read, screened.coverage, codes)
 
 
 def _niks_concerning(
@@ -254,18 +262,23 @@ def _decide(
     prison: _Inmates, extract: _Extract, profile: ElectionProfile, settings: match.MatchSettings, clock: _Stopwatch
 ) -> ReconcileResult:
     frame, rules, kpu = prison.roster.frame, prison.rules, extract.kpu
+    # Rows KPU struck off (TMS) are not registrations: matched only for the inmates no registration matches.
+    registered = extract.codes["registered"].to_numpy(dtype=bool)
+    listed, listed_view = kpu.frame[registered], extract.view[registered]
     with clock.stage("match"):
-        at_prison = frozenset(kpu.frame.loc[decide.at_prison_tps(kpu.frame, rules), "source_row"].astype("int64"))
+        at_prison = frozenset(listed.loc[decide.at_prison_tps(listed, rules), "source_row"].astype("int64"))
         kpu_matches, kpu_pairs = match.link(
-            prison.unique_view, extract.view, settings, preferred_right=at_prison, timings=clock.timings
+            prison.unique_view, listed_view, settings, preferred_right=at_prison, timings=clock.timings
         )
         if prison.checks is not None:
-            kpu_matches = _match_by_proposed_nik(frame, prison.proposed_nik, extract.view, kpu_matches)
+            kpu_matches = _match_by_proposed_nik(frame, prison.proposed_nik, listed_view, kpu_matches)
+        struck_off = kpu_codes.struck_off_matches(prison.unique_view, extract.view[~registered], kpu_matches, settings)
 
     with clock.stage("decide"):
         decisions = decide.decide_statuses(
-            frame, prison.duplicates, kpu_matches, kpu.frame, rules, extract.coverage, prison.proposed_nik
+            frame, prison.duplicates, kpu_matches, listed, rules, extract.coverage, prison.proposed_nik
         )
+        kpu_codes.mark_struck_off(decisions, struck_off, extract.codes, kpu.frame)
         decisions = decisions.join(
             kpu_matches.set_index("left_row")[["method", "score", "agreed", "disagreed", "candidates"]],
             on="source_row",
@@ -277,7 +290,7 @@ def _decide(
             kpu_pairs["left_row"].isin(review_rows) & (kpu_pairs["score"] >= settings.review_score)
         ].sort_values(["left_row", "score"], ascending=[True, False])
         concerning = _niks_concerning(prison, extract, kpu_pairs, settings)
-        kpu_side = decide.kpu_findings(kpu.frame, kpu_matches, rules, concerning)
+        kpu_side = decide.kpu_findings(listed, kpu_matches, rules, concerning)
 
     result = ReconcileResult(
         roster=prison.roster,

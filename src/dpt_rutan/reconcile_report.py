@@ -10,7 +10,9 @@ import pandas as pd
 
 from . import regions, report
 from .decide import INELIGIBLE, STATUS_LABELS, KpuStatus, Status
+from .errors import CODES
 from .reconcile import ReconcileResult
+from .remarks import REMARK_CODES
 
 # The columns of "Model A-Daftar Pemilih Lokasi Khusus", the form the prison hands to KPU.
 MODEL_A_COLUMNS = {
@@ -46,6 +48,7 @@ STATUS_COLUMNS = {
     "duplicate_of": "GANDA DARI BARIS",
     "proposed_nik": "NIK USULAN DUKCAPIL",
     "dukcapil_check": "CEK DUKCAPIL",
+    "kpu_struck_off_code": "DICORET DARI DPT (KODE)",
     "home_label": "DAERAH ASAL",
 }
 TEXT_COLUMNS = ["NKK", "NIK", "NIK DI DPT", "NIK USULAN DUKCAPIL", "TPS DI DPT", "NO. REGISTRASI", "RT", "RW"]
@@ -84,6 +87,7 @@ def full_list(result: ReconcileResult) -> pd.DataFrame:
     merged["kpu_village"] = kpu_row.map(_get(kpu, "village")).fillna("")
     merged["proposed_nik"] = _get(decisions, "proposed_nik")
     merged["dukcapil_check"] = _get(decisions, "dukcapil_check")
+    merged["kpu_struck_off_code"] = _get(decisions, "kpu_struck_off_code")
     merged["home_label"] = roster["home_regency"].map(lambda code: regions.region_label(code) if code else "")
     columns = {**STATUS_COLUMNS, **MODEL_A_COLUMNS}
     order = [
@@ -134,8 +138,23 @@ def summary(result: ReconcileResult) -> pd.DataFrame:
         ("DPT: baris yang menyangkut WBP atau TPS rutan (dicocokkan)", len(result.kpu.frame)),
         ("DPT: kabupaten/kota tercakup", ", ".join(sorted(regions.region_label(c) for c in result.coverage.regencies))),
         ("DPT: kecamatan tercakup", len(result.coverage.districts)),
+        ("DPT: WBP yang hanya ada di baris yang dicoret (TMS): belum terdaftar", _struck_off_count(result)),
+        ("DPT: baris dengan kode KETERANGAN yang tidak dikenal profil", _finding_count(result.kpu, "KPU_CODE_UNKNOWN")),
+    ]
+    rows += [
+        (f"Temuan {code}: {CODES[code].message_id}", count)
+        for code in REMARK_CODES
+        if (count := _finding_count(result.roster, code))
     ]
     return pd.DataFrame(rows, columns=["Uraian", "Jumlah"])
+
+
+def _struck_off_count(result: ReconcileResult) -> int:
+    return int(_get(result.decisions, "kpu_struck_off_code").fillna("").ne("").sum())
+
+
+def _finding_count(people, code: str) -> int:
+    return int((people.findings["code"] == code).sum())
 
 
 def voters_expected_here(counts: pd.Series) -> int:
@@ -218,7 +237,8 @@ def machine_rows(result: ReconcileResult) -> pd.DataFrame:
 def workbook_sheets(result: ReconcileResult) -> list[report.SheetSpec]:
     """Summary first, one sheet per action, the KPU side, review candidates, the full Model A list, the findings."""
     full = full_list(result)
-    sheets = [report.SheetSpec("Ringkasan", summary(result))]
+    notes = report.subject_notes("Rekonsiliasi daftar pemilih WBP", result.site, result.profile)
+    sheets = [report.SheetSpec("Ringkasan", summary(result), notes=notes)]
     sheets += [
         report.SheetSpec(title, frame, text_columns=TEXT_COLUMNS) for title, frame in action_sheets(full).items()
     ]

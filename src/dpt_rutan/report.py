@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 import openpyxl
@@ -44,6 +44,10 @@ from pydantic import BaseModel
 
 from .errors import DptRutanError
 from .provenance import Provenance
+
+if TYPE_CHECKING:
+    from .election import ElectionProfile
+    from .site import Site
 
 PROVENANCE_SHEET = "Provenance"
 EXCEL_MAX_ROWS = 1_048_576
@@ -204,6 +208,19 @@ class BarChartSpec:
     """Top-left cell of the chart; by default beside the table, level with its header."""
     x_axis_title: str = ""
     y_axis_title: str = ""
+
+
+def subject_notes(what: str, site: Site, profile: ElectionProfile, made: date | None = None) -> list[str]:
+    """The title block every report's first sheet opens with, so a printed page says what it is about: the report,
+    the prison, its kecamatan (code and name), its TPS numbers, the election and its voting day, the date made."""
+    tps = ", ".join(str(number) for number in site.tps_numbers)
+    return [
+        f"{what} — {site.name}",
+        f"Kecamatan / district: {site.district_code} {site.region_label()}",
+        f"TPS: {tps}",
+        f"Pemilihan / election: {profile.label}, hari pemungutan suara / voting day {profile.voting_day:%d-%m-%Y}",
+        f"Dibuat / made: {made or date.today():%d-%m-%Y}",
+    ]
 
 
 @dataclass
