@@ -23,6 +23,7 @@ from . import (
     __version__,
     apply_nik,
     diff_report,
+    lifecycle,
     missing_nik,
     missing_nik_report,
     reconcile_report,
@@ -92,12 +93,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
     state["debug"] = debug
+    lifecycle.start_run(ctx.call_on_close)
 
 
 def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -307,6 +310,7 @@ def _write_reconcile_report(
 @app.command("reconcile-sites")
 @handles_errors
 def reconcile_sites_command(
+    ctx: typer.Context,
     sites: Annotated[
         Path,
         typer.Argument(help="The site table (.csv/.xlsx): one row per prison: Nama UPT, Kode Kecamatan, TPS, ..."),
@@ -325,7 +329,7 @@ def reconcile_sites_command(
 ) -> None:
     """Reconcile every prison of a province in one run: the extract is read once, each prison gets its own report,
     and a summary puts them side by side with the inmates two rosters both list."""
-    _check_report_folder(output)
+    folder = _check_report_folder(output, ctx)
     kind = output_format(output / f"{sites_report.SUMMARY_NAME}.xlsx", output_type)
     site_table = read_site_table(sites)
     entries = site_table.entries
@@ -343,13 +347,13 @@ def reconcile_sites_command(
     sources = sites_report.input_sources(result, rosters, sites)
     inputs = [path for path, _ in sources]
     for prison, name in zip(result.prisons, sites_report.report_names(result, kind), strict=True):
-        _write_reconcile_report(prison, kpu, output / name, kind, inputs, quiet=True)
+        _write_reconcile_report(prison, kpu, folder / name, kind, inputs, quiet=True)
     if kind == "csv":
         for title, frame in sites_report.tables(result, rosters, kind).items():
-            report.write_csv(output / sites_report.csv_name(title), frame, inputs=inputs)
+            report.write_csv(folder / sites_report.csv_name(title), frame, inputs=inputs)
     else:
         write_report(
-            output / f"{sites_report.SUMMARY_NAME}.{kind}",
+            folder / f"{sites_report.SUMMARY_NAME}.{kind}",
             kind,
             inputs=inputs,
             provenance=report.Provenance.for_inputs(
@@ -359,11 +363,15 @@ def reconcile_sites_command(
             payload=lambda: sites_report.json_payload(result, rosters),
             quiet=True,
         )
+    report.publish_folder(folder, output)
     console.print(f"Written: {output}/ ({len(result.prisons)} UPT reports and {sites_report.SUMMARY_NAME})")
 
 
-def _check_report_folder(output: Path) -> None:
-    """Before hours of reading: a folder, not a report file name, and none of an earlier run's reports in it."""
+def _check_report_folder(output: Path, ctx: typer.Context) -> Path:
+    """Before hours of reading: a folder, not a report file name, and none of an earlier run's reports in it.
+
+    Returns the private folder the reports are written in, renamed to ``output`` once all are (all or none); it is
+    removed when the run ends otherwise."""
     if output.suffix.lower() in (".xlsx", ".csv", ".json"):
         raise ConfigError(f"{output}: -o names a folder for one report per prison and the summary, e.g. -o hasil/")
     earlier = sites_report.earlier_reports(output)
@@ -372,7 +380,7 @@ def _check_report_folder(output: Path) -> None:
             f"{output}: holds reports of an earlier run ({', '.join(earlier[:3])}"
             f"{', ...' if len(earlier) > 3 else ''}): give a new folder with -o, or move them away"
         )
-    report.make_private_folder(output)
+    return ctx.with_resource(report.staged_folder(output))
 
 
 def render_sites(result) -> None:
