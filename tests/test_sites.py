@@ -164,7 +164,7 @@ def test_a_prison_without_inmates_is_an_error(folder, tmp_path):
         "Lapas Kosong,33.16.09,902,\n"
     )
     with pytest.raises(UnusableInputError, match=r"row 3.*Lapas Kosong.*no inmates"):
-        site_rosters(read_site_table(path).entries)
+        site_rosters(read_site_table(path, allow_outside_paths=True).entries)
 
 
 def test_an_excel_site_table_with_codes_typed_as_numbers(tmp_path):

@@ -326,12 +326,15 @@ def reconcile_sites_command(
     sheet: SheetOption = None,
     mapping: MapOption = None,
     output_type: Annotated[str | None, typer.Option("--format", help="xlsx (default), csv or json.")] = None,
+    allow_outside_paths: Annotated[
+        bool, typer.Option(help="Let the site table's Berkas WBP name files outside the table's folder.")
+    ] = False,
 ) -> None:
     """Reconcile every prison of a province in one run: the extract is read once, each prison gets its own report,
     and a summary puts them side by side with the inmates two rosters both list."""
     folder = _check_report_folder(output, ctx)
     kind = output_format(output / f"{sites_report.SUMMARY_NAME}.xlsx", output_type)
-    site_table = read_site_table(sites)
+    site_table = read_site_table(sites, allow_outside_paths=allow_outside_paths)
     entries = site_table.entries
     if site_table.skipped:
         skipped = ", ".join(map(str, site_table.skipped))

@@ -20,6 +20,7 @@ drops the last digit; give people the workbook, where NIK columns are text cells
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import math
@@ -27,6 +28,7 @@ import os
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -43,6 +45,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 from pydantic import BaseModel
 
 from . import lifecycle
@@ -134,7 +137,12 @@ def open_output(path: Path, *, inputs: Iterable[Path]) -> Iterator[BinaryIO]:
                 os.fsync(handle.fileno())
             os.replace(part, target)
         except OSError as exc:
-            fix = f"Close it if Excel has it open, or {_CHOOSE_OTHER}"
+            full = exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
+            fix = (
+                f"Free some disk space, or {_CHOOSE_OTHER}"
+                if full
+                else f"Close it if Excel has it open, or {_CHOOSE_OTHER}"
+            )
             raise OutputError(path, f"could not be written ({exc.strerror or exc})", fix) from None
     _sync_folder(target.parent)
 
@@ -350,9 +358,27 @@ def write_workbook(
             )
     with open_output(path, inputs=inputs) as handle:
         workbook = openpyxl.Workbook(write_only=True)
-        for spec in specs:
-            _write_sheet(workbook.create_sheet(spec.title), spec)
-        workbook.save(handle)
+        try:
+            for spec in specs:
+                _write_sheet(workbook.create_sheet(spec.title), spec)
+            # openpyxl's own save leaves its zip file open when a write fails (disk full); closed later by the
+            # garbage collector, it would print "Exception ignored" after our one-line error.
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+                ExcelWriter(workbook, archive).write_data()
+        except BaseException:
+            _close_sheet_streams(workbook)
+            raise
+
+
+def _close_sheet_streams(workbook: openpyxl.Workbook) -> None:
+    """Close the sheets' streams to their temporary files now, after a failed write: left to the garbage collector,
+    one that cannot flush prints "Exception ignored" and a traceback after the run's error line."""
+    for sheet in workbook.worksheets:
+        # openpyxl has no public way to abandon a streaming sheet: its rows feed one generator, which feeds another.
+        for stream in (getattr(sheet, "_rows", None), getattr(getattr(sheet, "_writer", None), "xf", None)):
+            if stream is not None:
+                with suppress(Exception):
+                    stream.close()
 
 
 def _provenance_sheet(provenance: Provenance) -> SheetSpec:
