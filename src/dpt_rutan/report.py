@@ -143,7 +143,7 @@ def open_output(path: Path, *, inputs: Iterable[Path]) -> Iterator[BinaryIO]:
                 if full
                 else f"Close it if Excel has it open, or {_CHOOSE_OTHER}"
             )
-            raise OutputError(path, f"could not be written ({exc.strerror or exc})", fix) from None
+            raise OutputError(path, f"could not be written ({exc.strerror or exc})", fix) from exc
     _sync_folder(target.parent)
 
 
@@ -167,7 +167,7 @@ def work_folder(target: Path, shown: Path) -> Iterator[Path]:
             shown,
             f"cannot write in folder {target.parent} ({exc.strerror})",
             f"Check its permissions, or {_CHOOSE_OTHER}",
-        ) from None
+        ) from exc
     try:
         yield work
     finally:
@@ -190,6 +190,10 @@ def remove_stale_work(target: Path) -> None:
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return False  # this process writes one report at a time: a folder of its own is a leftover
+    if os.name != "posix":
+        # Windows has no harmless signal 0 (os.kill would end the process); there a live run's open report file
+        # cannot be deleted, so removing its folder fails and leaves it be.
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
