@@ -15,6 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from dpt_rutan import lifecycle
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 RECONCILE = [
@@ -78,7 +80,7 @@ def test_a_run_stopped_while_writing_leaves_nothing(tmp_path, stop):
     assert stderr.strip().splitlines() == [
         f"dpt-rutan: stopped by {stop.name}: no report is left half-written (exit {128 + stop})"
     ]
-    assert list(folder.iterdir()) == []
+    assert [(p.name, sorted(q.name for q in p.iterdir())) for p in folder.iterdir()] == []
     assert list(temp.iterdir()) == []
 
 
@@ -145,3 +147,39 @@ def test_a_full_disk_gives_one_line_and_nothing_after_it(tmp_path, name):
     ]
     assert list(folder.iterdir()) == []
     assert list(temp.iterdir()) == []
+
+
+@pytest.fixture
+def run_started():
+    """The command line's run set-up in this process (signal handlers and all), torn down after the test."""
+    teardown: list = []
+    lifecycle.start_run(teardown.append)
+    yield
+    for step in teardown:
+        step()
+
+
+def test_the_handler_removes_a_registered_folder_wherever_the_signal_lands(tmp_path, run_started, capsys):
+    work = tmp_path / ".laporan.xlsx.dpt-rutan-1-x.part"
+    work.mkdir()
+    (work / "report").write_bytes(b"half")
+    lifecycle.remove_if_stopped(work)
+    with pytest.raises(lifecycle.Stopped) as stopped:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler runs before this ends
+    assert stopped.value.code == 143
+    assert not work.exists()
+    assert capsys.readouterr().err.startswith("dpt-rutan: stopped by SIGTERM")
+
+
+def test_a_signal_within_a_deferred_step_stops_the_run_when_the_step_ends(tmp_path, run_started):
+    steps = []
+    with pytest.raises(lifecycle.Stopped):
+        with lifecycle.signals_deferred():
+            os.kill(os.getpid(), signal.SIGHUP)
+            time.sleep(0.05)
+            steps.append("made")
+            lifecycle.remove_if_stopped(tmp_path)
+        steps.append("after")
+    assert steps == ["made"]
+    assert not tmp_path.exists()

@@ -4,7 +4,9 @@ Stopping. Ctrl-C (SIGINT), SIGTERM (``kill``, a service manager, a container sto
 closed) all end a run the same way: one line on stderr, then :class:`Stopped`, a ``SystemExit`` with the shell's code
 for a signal, 128 + its number: 130, 143 and 129. Being an exit, not an error, it is caught by no ``except
 Exception``; it unwinds through every writer, whose cleanup removes the report it was writing and its temporary
-files, so nothing half-written is left. A second signal during that cleanup is ignored, so that it can finish.
+files, so nothing half-written is left. The handler itself first removes the work folders registered with
+:func:`remove_if_stopped`, which covers a signal landing before a writer's ``try`` is entered. A second signal during
+the cleanup is ignored, so that it can finish.
 
 Inputs. Every file the run opens for reading (the data, a site or profile TOML, a dapil table, the rosters a site
 table names, ...) is recorded, by a Python audit hook on ``open`` (PEP 578), so that no report is ever written over
@@ -15,10 +17,12 @@ any of them, whichever module read it and however it was named. Listing them by 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +49,8 @@ def start_run(on_close: Callable[[Callable[[], Any]], Any]) -> None:
 
     def end_run() -> None:
         _recording[0] = False
+        _removals.clear()
+        _pending.clear()
         for number, handler in previous.items():
             signal.signal(number, handler)
 
@@ -61,9 +67,50 @@ def _install_signal_handlers() -> dict[int, Any]:
     return {number: signal.signal(number, _stop) for number in STOP_SIGNALS}
 
 
+_removals: dict[Path, None] = {}  # an ordered set
+_deferring = [0]
+_pending: list[int] = []
+
+
+def remove_if_stopped(path: Path) -> None:
+    """Have a temporary folder removed if the run is stopped before :func:`forget` is called for it.
+
+    The signal handler removes it itself: stopped at any point, even between a folder's creation and the ``try``
+    whose ``finally`` would remove it, nothing is left behind."""
+    _removals[Path(path)] = None
+
+
+def forget(path: Path) -> None:
+    """The folder is removed or renamed into place by the code that made it: no longer the handler's concern."""
+    _removals.pop(Path(path), None)
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold the stop signals back for steps that must not be parted (make a folder, register it for removal); one
+    that arrives meanwhile stops the run when the block ends."""
+    _deferring[0] += 1
+    try:
+        yield
+    finally:
+        _deferring[0] -= 1
+    if not _deferring[0] and _pending:
+        _halt(_pending.pop())
+
+
 def _stop(signal_number: int, _frame: object) -> None:
     for number in STOP_SIGNALS:
         signal.signal(number, signal.SIG_IGN)
+    if _deferring[0]:
+        _pending.append(signal_number)
+        return
+    _halt(signal_number)
+
+
+def _halt(signal_number: int) -> None:
+    for path in reversed(list(_removals)):
+        shutil.rmtree(path, ignore_errors=True)
+    _removals.clear()
     name = signal.Signals(signal_number).name
     sys.stderr.write(f"dpt-rutan: stopped by {name}: no report is left half-written (exit {128 + signal_number})\n")
     sys.stderr.flush()

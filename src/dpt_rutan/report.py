@@ -158,20 +158,26 @@ def work_folder(target: Path, shown: Path) -> Iterator[Path]:
     Work folders of ``target`` left by runs that no longer exist (killed) are removed first; a live run's is kept.
     """
     remove_stale_work(target)
-    try:
-        work = Path(
-            tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}{_WORK_MARK}{os.getpid()}-", suffix=_WORK_SUFFIX)
-        )
-    except OSError as exc:
-        raise OutputError(
-            shown,
-            f"cannot write in folder {target.parent} ({exc.strerror})",
-            f"Check its permissions, or {_CHOOSE_OTHER}",
-        ) from exc
+    # Made and registered for removal with the stop signals held back: stopped in between, it would be left behind.
+    with lifecycle.signals_deferred():
+        try:
+            work = Path(
+                tempfile.mkdtemp(
+                    dir=target.parent, prefix=f".{target.name}{_WORK_MARK}{os.getpid()}-", suffix=_WORK_SUFFIX
+                )
+            )
+        except OSError as exc:
+            raise OutputError(
+                shown,
+                f"cannot write in folder {target.parent} ({exc.strerror})",
+                f"Check its permissions, or {_CHOOSE_OTHER}",
+            ) from exc
+        lifecycle.remove_if_stopped(work)
     try:
         yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        lifecycle.forget(work)
 
 
 def remove_stale_work(target: Path) -> None:
