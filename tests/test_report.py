@@ -104,8 +104,10 @@ def test_open_output_writes_through_a_private_temporary_file(tmp_path: Path) -> 
     output = tmp_path / "report.txt"
     with open_output(output, inputs=[]) as handle:
         handle.write(b"half")
-        (temporary,) = [entry for entry in tmp_path.iterdir()]
-        assert temporary.name.startswith(".report.txt.") and temporary.suffix == ".part"
+        (work,) = [entry for entry in tmp_path.iterdir()]
+        assert work.name.startswith(".report.txt.") and work.suffix == ".part"
+        assert stat.S_IMODE(work.stat().st_mode) == 0o700
+        (temporary,) = [entry for entry in work.iterdir()]
         assert stat.S_IMODE(temporary.stat().st_mode) == 0o600
         assert not output.exists()
     assert output.read_bytes() == b"half"

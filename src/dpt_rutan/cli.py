@@ -23,6 +23,7 @@ from . import (
     __version__,
     apply_nik,
     diff_report,
+    lifecycle,
     missing_nik,
     missing_nik_report,
     reconcile_report,
@@ -91,12 +92,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
     version: Annotated[
         bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
     state["debug"] = debug
+    lifecycle.start_run(ctx.call_on_close)
 
 
 def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -314,6 +317,7 @@ def _write_reconcile_report(
 @app.command("reconcile-sites")
 @handles_errors
 def reconcile_sites_command(
+    ctx: typer.Context,
     sites: Annotated[
         Path,
         typer.Argument(help="The site table (.csv/.xlsx): one row per prison: Nama UPT, Kode Kecamatan, TPS, ..."),
@@ -329,12 +333,15 @@ def reconcile_sites_command(
     sheet: SheetOption = None,
     mapping: MapOption = None,
     output_type: Annotated[str | None, typer.Option("--format", help="xlsx (default), csv or json.")] = None,
+    allow_outside_paths: Annotated[
+        bool, typer.Option(help="Let the site table's Berkas WBP name files outside the table's folder.")
+    ] = False,
 ) -> None:
     """Reconcile every prison of a province in one run: the extract is read once, each prison gets its own report,
     and a summary puts them side by side with the inmates two rosters both list."""
-    _check_report_folder(output)
+    folder = _check_report_folder(output, ctx)
     kind = output_format(output / f"{sites_report.SUMMARY_NAME}.xlsx", output_type)
-    site_table = read_site_table(sites)
+    site_table = read_site_table(sites, allow_outside_paths=allow_outside_paths)
     entries = site_table.entries
     if site_table.skipped:
         skipped = ", ".join(map(str, site_table.skipped))
@@ -352,13 +359,13 @@ def reconcile_sites_command(
     sources = sites_report.input_sources(result, rosters, sites)
     inputs = [path for path, _ in sources]
     for prison, name in zip(result.prisons, sites_report.report_names(result, kind), strict=True):
-        _write_reconcile_report(prison, kpu, output / name, kind, inputs, quiet=True)
+        _write_reconcile_report(prison, kpu, folder / name, kind, inputs, quiet=True)
     if kind == "csv":
         for title, frame in sites_report.tables(result, rosters, kind).items():
-            report.write_csv(output / sites_report.csv_name(title), frame, inputs=inputs)
+            report.write_csv(folder / sites_report.csv_name(title), frame, inputs=inputs)
     else:
         write_report(
-            output / f"{sites_report.SUMMARY_NAME}.{kind}",
+            folder / f"{sites_report.SUMMARY_NAME}.{kind}",
             kind,
             inputs=inputs,
             provenance=report.Provenance.for_inputs(
@@ -368,11 +375,15 @@ def reconcile_sites_command(
             payload=lambda: sites_report.json_payload(result, rosters),
             quiet=True,
         )
+    report.publish_folder(folder, output)
     console.print(f"Written: {plain(output)}/ ({len(result.prisons)} UPT reports and {sites_report.SUMMARY_NAME})")
 
 
-def _check_report_folder(output: Path) -> None:
-    """Before hours of reading: a folder, not a report file name, and none of an earlier run's reports in it."""
+def _check_report_folder(output: Path, ctx: typer.Context) -> Path:
+    """Before hours of reading: a folder, not a report file name, and none of an earlier run's reports in it.
+
+    Returns the private folder the reports are written in, renamed to ``output`` once all are (all or none); it is
+    removed when the run ends otherwise."""
     if output.suffix.lower() in (".xlsx", ".csv", ".json"):
         raise ConfigError(f"{output}: -o names a folder for one report per prison and the summary, e.g. -o hasil/")
     earlier = sites_report.earlier_reports(output)
@@ -381,7 +392,7 @@ def _check_report_folder(output: Path) -> None:
             f"{output}: holds reports of an earlier run ({', '.join(earlier[:3])}"
             f"{', ...' if len(earlier) > 3 else ''}): give a new folder with -o, or move them away"
         )
-    report.make_private_folder(output)
+    return ctx.with_resource(report.staged_folder(output))
 
 
 def render_sites(result) -> None:

@@ -171,6 +171,7 @@ def plan_tps(
         inflow_per_week=inflow_per_week,
         size_for=size_for,
         settings=settings,
+        capacity=site.capacity,
     )
     layout = tps_layout(voters_here, forecast.sized, site, profile)
     assignments = assignment_table(voters, entitled, note, layout)

@@ -51,6 +51,23 @@ SHORT_HISTORY = define_code(
     "The admission history is shorter than asked for: the inflow forecast is less reliable.",
 )
 
+ROSTER_DATE_OLD = define_code(
+    "PLAN_ROSTER_DATE_OLD",
+    "warning",
+    "Tanggal daftar WBP jauh sebelum batas pindah memilih (H-7): perkiraan hanya menghitung kedatangan pada "
+    "minggu-minggu terakhir sebelum H-7. Gunakan daftar WBP terkini.",
+    "The roster's date is long before the last move-in day (H-7): the forecast counts arrivals in the last weeks "
+    "before H-7 only. Use a current roster.",
+)
+INFLOW_IMPLAUSIBLE = define_code(
+    "PLAN_INFLOW_IMPLAUSIBLE",
+    "warning",
+    "Perkiraan arus masuk melebihi kapasitas UPT atau kelipatan jumlah WBP saat ini: periksa tanggal masuk, --as-of "
+    "dan --inflow-per-week sebelum mencetak surat suara sebanyak itu.",
+    "The inflow forecast exceeds the prison's capacity or a multiple of its present inmates: check the admission "
+    "dates, --as-of and --inflow-per-week before ordering that many ballots.",
+)
+
 
 class PlanFlag(BaseModel):
     """Something the reader of a plan must know: a finding code plus the numbers of this plan."""
@@ -81,6 +98,14 @@ class ForecastSettings(BaseModel):
 
     history_weeks: int = Field(default=12, gt=0)
     high_quantile: float = Field(default=0.9, gt=0, le=1)
+    max_horizon_weeks: int = Field(default=26, gt=0)
+    """Arrivals are counted over at most this many weeks before H-7. Move-in registration opens when the DPT is set,
+    about 31 weeks before H-7 in 2024; a roster dated long before that is not the prison's present, and counting
+    arrivals from it (a 1990 date gave 87,636 late voters) plans for inmates long gone."""
+    max_inflow_per_week: float = Field(default=1000, gt=0)
+    """The most admissions a week ``inflow_per_week`` may give: Indonesia's largest prisons hold a few thousand."""
+    max_inflow_ratio: float = Field(default=1.0, gt=0)
+    """A forecast of more late voters than this many times the inmates on the roster is flagged."""
 
 
 class Forecast(BaseModel):
@@ -130,16 +155,18 @@ def weekly_admissions(date_in: pd.Series, as_of: date, weeks: int) -> np.ndarray
     return counts[::-1]
 
 
-def stay_share(history: pd.DataFrame, as_of: date, profile: ElectionProfile) -> float:
-    """Share of admissions in the move-in window who would still be in custody on voting day (see module doc)."""
+def stay_share(history: pd.DataFrame, as_of: date, profile: ElectionProfile, window_days: int | None = None) -> float:
+    """Share of admissions in the move-in window who would still be in custody on voting day (see module doc).
+
+    The window is the ``window_days`` before H-7 (default: every day from ``as_of``'s next day to H-7)."""
     admitted = history.dropna(subset=["date_in"])
     stays = (admitted["release_date"] - admitted["date_in"]).dt.days
     stays = stays[stays.isna() | (stays >= 0)].to_numpy(dtype=float, na_value=np.inf)
     if not len(stays):
         return 1.0
     stays = np.sort(stays)
-    first_day = as_of + timedelta(days=1)
-    window = (profile.last_move_in_day - first_day).days + 1
+    window = (profile.last_move_in_day - as_of).days if window_days is None else window_days
+    first_day = profile.last_move_in_day - timedelta(days=window - 1)
     needed = (profile.voting_day - first_day).days - np.arange(window)
     staying = len(stays) - np.searchsorted(stays, needed, side="left")
     return float(np.mean(staying / len(stays)))
@@ -168,17 +195,28 @@ def forecast_inflow(
     inflow_per_week: float | None = None,
     size_for: SizeFor = "high",
     settings: ForecastSettings | None = None,
+    capacity: int | None = None,
 ) -> tuple[Forecast, list[PlanFlag]]:
-    """Forecast the voters still to arrive between ``as_of`` (default: the latest admission) and H-7."""
+    """Forecast the voters still to arrive between ``as_of`` (default: the latest admission) and H-7, over at most
+    ``settings.max_horizon_weeks``; ``capacity`` is the prison's, for the plausibility check."""
     settings = settings or ForecastSettings()
+    check_inflow_per_week(inflow_per_week, settings)
     as_of = as_of or latest_admission(history)
     if as_of is None:
         if inflow_per_week is not None:
             raise ConfigError("the roster has no admission dates: give the roster's date (--as-of) for the forecast")
         return no_forecast(profile, size_for, settings), [PlanFlag.of(NO_ADMISSION_DATES, "no date_in in the roster")]
     window_days = max(0, (profile.last_move_in_day - as_of).days)
+    flags = []
+    if window_days > settings.max_horizon_weeks * 7:
+        window_days = settings.max_horizon_weeks * 7
+        detail = (
+            f"roster date {as_of} is {(profile.last_move_in_day - as_of).days // 7} weeks before the last move-in day "
+            f"{profile.last_move_in_day}: arrivals counted over its last {settings.max_horizon_weeks} weeks only"
+        )
+        flags.append(PlanFlag.of(ROSTER_DATE_OLD, detail))
     weekly = weekly_admissions(history["date_in"], as_of, settings.history_weeks)
-    flags = forecast_flags(as_of, window_days, len(weekly), inflow_per_week, profile, settings)
+    flags += forecast_flags(as_of, window_days, len(weekly), inflow_per_week, profile, settings)
     if inflow_per_week is not None:
         method: ForecastMethod = "inflow_per_week"
         per_week_expected = per_week_high = float(inflow_per_week)
@@ -189,7 +227,7 @@ def forecast_inflow(
     else:
         method = "none"
         per_week_expected = per_week_high = 0.0
-    stays = stay_share(history, as_of, profile) if window_days else 1.0
+    stays = stay_share(history, as_of, profile, window_days) if window_days else 1.0
     share, inmates = voter_share(voters_here, history, as_of, profile.voting_day)
     factor = window_days / 7 * stays * share
     expected, high = per_week_expected * factor, per_week_high * factor
@@ -212,7 +250,35 @@ def forecast_inflow(
         settings=settings,
         basis="",
     )
+    flags += implausible_inflow_flags(forecast, len(history), capacity, settings)
     return forecast.model_copy(update={"basis": forecast_basis(forecast, voters_here, inmates)}), flags
+
+
+def check_inflow_per_week(inflow_per_week: float | None, settings: ForecastSettings) -> None:
+    """A weekly inflow that no prison has (or no number at all) is refused before anything is planned on it."""
+    if inflow_per_week is None:
+        return
+    if not math.isfinite(inflow_per_week) or inflow_per_week < 0:
+        raise ConfigError(f"--inflow-per-week {inflow_per_week:g}: give the admissions per week, a number 0 or more")
+    if inflow_per_week > settings.max_inflow_per_week:
+        raise ConfigError(
+            f"--inflow-per-week {inflow_per_week:g}: more than {settings.max_inflow_per_week:g} admissions a week is "
+            "not one prison's inflow; give the prison's own weekly admissions"
+        )
+
+
+def implausible_inflow_flags(
+    forecast: Forecast, roster_inmates: int, capacity: int | None, settings: ForecastSettings
+) -> list[PlanFlag]:
+    """Flag a forecast larger than the prison can hold, or than a multiple of the inmates it holds now."""
+    limits = [f"{settings.max_inflow_ratio:g} x the {roster_inmates} inmates on the roster"]
+    over = forecast.sized > settings.max_inflow_ratio * roster_inmates
+    if capacity is not None:
+        limits.append(f"the prison's capacity of {capacity}")
+        over = over or forecast.sized > capacity
+    if not over:
+        return []
+    return [PlanFlag.of(INFLOW_IMPLAUSIBLE, f"{forecast.sized} late voters planned; limits: {', '.join(limits)}")]
 
 
 def forecast_flags(
@@ -257,6 +323,8 @@ def forecast_basis(forecast: Forecast, voters_here: int, inmates: int) -> str:
     if forecast.window_days == 0:
         return f"roster date {forecast.as_of} is on or after the last move-in day {forecast.last_move_in_day}: 0"
     weeks = forecast.window_days / 7
+    capped = forecast.as_of is not None and forecast.window_days < (forecast.last_move_in_day - forecast.as_of).days
+    arrivals = "arrivals in the last weeks (horizon capped)" if capped else f"arrivals after {forecast.as_of}"
     if forecast.method == "inflow_per_week":
         rate = f"--inflow-per-week {forecast.admissions_per_week_expected:g} admissions/week (expected = high)"
     else:
@@ -266,7 +334,7 @@ def forecast_basis(forecast: Forecast, voters_here: int, inmates: int) -> str:
             f"mean {forecast.admissions_per_week_expected:.2f}, p{quantile} {forecast.admissions_per_week_high:.2f}"
         )
     return (
-        f"{rate}; arrivals after {forecast.as_of} up to {forecast.last_move_in_day} (H-7): {forecast.window_days} days "
+        f"{rate}; {arrivals} up to {forecast.last_move_in_day} (H-7): {forecast.window_days} days "
         f"= {weeks:.2f} weeks; stay share {forecast.stay_share:.3f} (past stays long enough to reach voting day); "
         f"voter share {forecast.voter_share:.3f} ({voters_here} voters here / {inmates} inmates in custody on "
         f"voting day); expected {forecast.expected:.2f}, high {forecast.high:.2f} voters; "

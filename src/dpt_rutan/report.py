@@ -3,9 +3,11 @@
 Reports carry names and NIKs (personal data, UU 27/2022) and travel between a prison and the election office, where
 they are opened in Excel. So every writer:
 
-* writes to a temporary file beside the target, readable only by its owner (0600), fsyncs it and renames it into
-  place: a crash never leaves half a report, and the report is never readable by other users of the machine;
-* refuses to overwrite any input file of the run, however it is named (symlink, hard link, relative path);
+* writes to a file in a private work folder beside the target, readable only by its owner (0600), fsyncs it and
+  renames it into place: a crash never leaves half a report, and the report is never readable by other users of the
+  machine; temporary files (openpyxl's) go in that folder, not in the system's temporary folder;
+* refuses to overwrite any input file of the run, however it is named (symlink, hard link, relative path): those
+  given, and every file the run has read (:func:`lifecycle.files_read`);
 * neutralises spreadsheet formulas (OWASP "CSV injection"): a text starting with ``=``, ``+``, ``-``, ``@``, tab,
   carriage return or NUL gets a leading ``'``. Two kinds of text are left alone because Excel cannot run them: a
   plain signed number (``-5``, ``+6281234567890``, ``-1.234,5``) and ``-`` on its own, the placeholder people type
@@ -18,12 +20,15 @@ drops the last digit; give people the workbook, where NIK columns are text cells
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import math
 import os
 import re
+import shutil
 import tempfile
+import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -40,8 +45,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 from pydantic import BaseModel
 
+from . import lifecycle
 from .errors import DptRutanError
 from .provenance import Provenance
 
@@ -117,46 +124,143 @@ _CHOOSE_OTHER = "choose another output path with -o"
 def open_output(path: Path, *, inputs: Iterable[Path]) -> Iterator[BinaryIO]:
     """Open a report file for writing, all or nothing.
 
-    Yields a binary handle on a 0600 temporary file in the target's folder; when the block ends normally the file
-    is fsynced and renamed over the target, otherwise it is deleted and any earlier report at the target is kept.
+    Yields a binary handle on a 0600 file in a private (0700) work folder beside the target; when the block ends
+    normally the file is fsynced and renamed over the target, otherwise it is dropped and any earlier report at the
+    target is kept. Temporary files made meanwhile (openpyxl's sheets, with whole NIKs) go in the work folder too,
+    never in the system's temporary folder, and the work folder is removed on every way out. One left by a killed
+    run is removed by the next run that writes the same report.
     """
     target = _writable_target(Path(path), inputs)
-    try:
-        descriptor, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as exc:
-        raise OutputError(
-            path,
-            f"cannot write in folder {target.parent} ({exc.strerror})",
-            f"Check its permissions, or {_CHOOSE_OTHER}",
-        ) from exc
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException as exc:
-        with suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        if isinstance(exc, OSError):
-            fix = f"Close it if Excel has it open, or {_CHOOSE_OTHER}"
+    with work_folder(target, path) as work:
+        part = work / "report"
+        try:
+            descriptor = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as handle, _temporary_files_in(work):
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(part, target)
+        except OSError as exc:
+            full = exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
+            fix = (
+                f"Free some disk space, or {_CHOOSE_OTHER}"
+                if full
+                else f"Close it if Excel has it open, or {_CHOOSE_OTHER}"
+            )
             raise OutputError(path, f"could not be written ({exc.strerror or exc})", fix) from exc
-        raise
     _sync_folder(target.parent)
 
 
-def make_private_folder(path: Path) -> None:
-    """The folder a report of several files goes in, created readable only by the user; an existing one is kept."""
-    if path.exists() and not path.is_dir():
-        raise OutputError(path, "is a file, not a folder", "Give a folder with -o")
+_WORK_MARK = ".dpt-rutan-"
+_WORK_SUFFIX = ".part"
+
+
+@contextmanager
+def work_folder(target: Path, shown: Path) -> Iterator[Path]:
+    """A new private folder beside ``target`` (``.NAME.dpt-rutan-PID-XXXX.part``), removed when the block ends.
+
+    Work folders of ``target`` left by runs that no longer exist (killed) are removed first; a live run's is kept.
+    """
+    remove_stale_work(target)
+    # Made and registered for removal with the stop signals held back: stopped in between, it would be left behind.
+    with lifecycle.signals_deferred():
+        try:
+            work = Path(
+                tempfile.mkdtemp(
+                    dir=target.parent, prefix=f".{target.name}{_WORK_MARK}{os.getpid()}-", suffix=_WORK_SUFFIX
+                )
+            )
+        except OSError as exc:
+            raise OutputError(
+                shown,
+                f"cannot write in folder {target.parent} ({exc.strerror})",
+                f"Check its permissions, or {_CHOOSE_OTHER}",
+            ) from exc
+        lifecycle.remove_if_stopped(work)
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        lifecycle.forget(work)
+
+
+def remove_stale_work(target: Path) -> None:
+    """Remove the work folders of ``target`` whose run is gone (killed before it could clean up)."""
+    prefix = f".{target.name}{_WORK_MARK}"
+    with suppress(OSError):
+        for entry in target.parent.iterdir():
+            name = entry.name
+            if not (name.startswith(prefix) and name.endswith(_WORK_SUFFIX)):
+                continue
+            pid = name[len(prefix) :].partition("-")[0]
+            if pid.isdigit() and not _process_alive(int(pid)):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process writes one report at a time: a folder of its own is a leftover
+    if os.name != "posix":
+        # Windows has no harmless signal 0 (os.kill would end the process); there a live run's open report file
+        # cannot be deleted, so removing its folder fails and leaves it be.
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive, another user's
+    return True
+
+
+@contextmanager
+def _temporary_files_in(folder: Path) -> Iterator[None]:
+    """Make ``tempfile`` (which openpyxl's streaming sheets use) create its files in ``folder`` for the block."""
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
+
+
+@contextmanager
+def staged_folder(path: Path) -> Iterator[Path]:
+    """A folder of reports written all or none: yields a private work folder beside ``path``; :func:`publish_folder`
+    renames it to ``path`` when every report is in it, otherwise it is removed when the block ends.
+
+    ``path`` must be new or empty: the rename refuses a folder another run filled meanwhile, so two runs never mix
+    their reports.
+    """
+    path = Path(path)
+    _refuse_filled_folder(path)
     if not path.parent.is_dir():
         raise OutputError(path, f"folder {path.parent} does not exist", f"Create it first, or {_CHOOSE_OTHER}")
+    with work_folder(path.resolve(), path) as work:
+        yield work
+
+
+def publish_folder(work: Path, path: Path) -> None:
+    """Rename a finished work folder of :func:`staged_folder` to ``path`` in one step (POSIX rename)."""
     try:
-        path.mkdir(mode=0o700, exist_ok=True)
+        os.rename(work, path)
     except OSError as exc:
+        _refuse_filled_folder(path)
         raise OutputError(
             path, f"cannot be created ({exc.strerror})", f"Check permissions, or {_CHOOSE_OTHER}"
-        ) from exc
+        ) from None
+    _sync_folder(Path(path).resolve().parent)
+
+
+def _refuse_filled_folder(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise OutputError(path, "is a file, not a folder", "Give a folder with -o")
+    if path.is_dir() and any(path.iterdir()):
+        raise OutputError(
+            path,
+            "is not empty (another run's reports would mix with this one's)",
+            "Give a new folder with -o, or move its files away",
+        )
 
 
 def _writable_target(path: Path, inputs: Iterable[Path]) -> Path:
@@ -166,7 +270,7 @@ def _writable_target(path: Path, inputs: Iterable[Path]) -> Path:
         raise OutputError(path, f"folder {target.parent} does not exist", f"Create it first, or {_CHOOSE_OTHER}")
     if target.is_dir():
         raise OutputError(path, "is a folder, not a file", "Give a file name")
-    for source in inputs:
+    for source in [*inputs, *lifecycle.files_read()]:
         if Path(source).resolve() == target or _same_file(target, Path(source)):
             raise OutputError(
                 path, f"is an input of this run ({source})", f"Reports never overwrite their inputs: {_CHOOSE_OTHER}"
@@ -281,9 +385,27 @@ def write_workbook(
             )
     with open_output(path, inputs=inputs) as handle:
         workbook = openpyxl.Workbook(write_only=True)
-        for spec in specs:
-            _write_sheet(workbook.create_sheet(spec.title), spec)
-        workbook.save(handle)
+        try:
+            for spec in specs:
+                _write_sheet(workbook.create_sheet(spec.title), spec)
+            # openpyxl's own save leaves its zip file open when a write fails (disk full); closed later by the
+            # garbage collector, it would print "Exception ignored" after our one-line error.
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+                ExcelWriter(workbook, archive).write_data()
+        except BaseException:
+            _close_sheet_streams(workbook)
+            raise
+
+
+def _close_sheet_streams(workbook: openpyxl.Workbook) -> None:
+    """Close the sheets' streams to their temporary files now, after a failed write: left to the garbage collector,
+    one that cannot flush prints "Exception ignored" and a traceback after the run's error line."""
+    for sheet in workbook.worksheets:
+        # openpyxl has no public way to abandon a streaming sheet: its rows feed one generator, which feeds another.
+        for stream in (getattr(sheet, "_rows", None), getattr(getattr(sheet, "_writer", None), "xf", None)):
+            if stream is not None:
+                with suppress(Exception):
+                    stream.close()
 
 
 def _provenance_sheet(provenance: Provenance) -> SheetSpec:

@@ -50,6 +50,8 @@ class Site(BaseModel):
     profile: str = "pemilu2024"
     upt_code: str | None = None
     dapil_file: Path | None = None
+    capacity: int | None = Field(default=None, gt=0)
+    """Kapasitas hunian: how many inmates the prison is built for; a late-inflow forecast above it is flagged."""
 
     @field_validator("district_code", mode="before")
     @classmethod

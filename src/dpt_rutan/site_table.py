@@ -52,6 +52,8 @@ _TPS_SEPARATORS = re.compile(r"[;,/\s]+")
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # zip (xlsx, ods), OLE2 (xls)
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+ROSTER_SUFFIXES = (".csv", ".txt", ".tsv", *_WORKBOOK_SUFFIXES)
+"""What a roster file named in a site table may be called: the forms the readers take."""
 _TOTAL = re.compile(r"\s*(jumlah|jml|total)\b", re.IGNORECASE)
 
 
@@ -222,10 +224,12 @@ def _no_header_error(path: Path, seen: list[_Sheet]) -> UnusableInputError:
         return UnusableInputError(Location(path.name), "is empty", "Write one row per prison under a header row")
     missing = [COLUMNS[name][0] for name in REQUIRED if name not in _recognised(closest[1])]
     where = f"in the first {MAX_HEADER_SCAN} rows" + (f" of any of its {len(seen)} sheets" if len(seen) > 1 else "")
+    # A row with no column of ours is not a header: shown, it would echo a line of whatever file this is.
+    found = ", ".join(cell for cell in closest[1] if cell) if _recognised(closest[1]) else ""
     return UnusableInputError(
         Location(path.name, closest[0].name if len(seen) == 1 else None),
         f"no column {' or '.join(repr(m) for m in missing)} {where}",
-        f"Headers found: {', '.join(cell for cell in closest[1] if cell)}",
+        f"Headers found: {found}" if found else "Is it the site table? Give a .csv or .xlsx with one row per prison",
     )
 
 
@@ -235,11 +239,15 @@ def parse_tps_numbers(text: str) -> list[int] | None:
     return [int(part) for part in parts] if parts and all(part.isdigit() for part in parts) else None
 
 
-def read_site_table(path: Path | str, *, sheet: str | int | None = None) -> SiteTable:
+def read_site_table(
+    path: Path | str, *, sheet: str | int | None = None, allow_outside_paths: bool = False
+) -> SiteTable:
     """Every prison of the table, in its order; the first bad cell is an error that names its row and column.
 
     ``sheet`` (a name or 0-based index) picks the sheet; by default the first one whose header has the required
     columns. A roster file named on two rows, or two prisons that cannot be told apart at a TPS, is an error too.
+    A roster file (``Berkas WBP``) must be in the table's folder or below it, symlinks followed, unless
+    ``allow_outside_paths``: a table passed around should not make the tool read, say, ``/etc/shadow``.
     """
     path = Path(path)
     found, header = _find_table(path, sheet)
@@ -253,7 +261,7 @@ def read_site_table(path: Path | str, *, sheet: str | int | None = None) -> Site
         if not _is_prison(row, values):
             skipped += [number] if any(row) else []
             continue
-        entries.append(_entry(values, header.columns, path, location))
+        entries.append(_entry(values, header.columns, path, location, allow_outside_paths))
     if not entries:
         raise UnusableInputError(Location(path.name, found.name), "lists no prison")
     _refuse_repeats(entries, header.columns)
@@ -290,7 +298,9 @@ def _filled_width(cells: list[str]) -> int:
     return next((index + 1 for index in range(len(cells) - 1, -1, -1) if cells[index]), 0)
 
 
-def _entry(values: dict[str, str], columns: dict[str, str], table_path: Path, location: Location) -> SiteEntry:
+def _entry(
+    values: dict[str, str], columns: dict[str, str], table_path: Path, location: Location, allow_outside: bool
+) -> SiteEntry:
     given: dict[str, object] = {
         name: values[name] for name in ("name", "district_code", "village", "upt_code") if values.get(name)
     }
@@ -309,14 +319,29 @@ def _entry(values: dict[str, str], columns: dict[str, str], table_path: Path, lo
         problem = "is empty" if first["type"] == "missing" else first["msg"].removeprefix("Value error, ")
         raise UnusableInputError(where, problem) from exc
     roster_cell = replace(location, column=columns.get("roster"))
-    return SiteEntry(site, _roster_file(values.get("roster", ""), table_path, roster_cell), location)
+    return SiteEntry(site, _roster_file(values.get("roster", ""), table_path, roster_cell, allow_outside), location)
 
 
-def _roster_file(cell: str, table_path: Path, location: Location) -> Path | None:
-    """The row's own roster, relative to the table; a missing one is an error now, before the extract is read."""
+def _roster_file(cell: str, table_path: Path, location: Location, allow_outside: bool) -> Path | None:
+    """The row's own roster, relative to the table; a missing one is an error now, before the extract is read.
+
+    Refused before it is opened: a file outside the table's folder (absolute path, ``..``, a symlink leading out)
+    unless ``allow_outside``, and a file that is not a table by its name, whose lines an error could echo.
+    """
     if not cell:
         return None
     roster = table_path.parent / cell
+    folder = table_path.parent.resolve()
+    if not allow_outside and not roster.resolve().is_relative_to(folder):
+        raise UnusableInputError(
+            location,
+            f"'{cell}' is outside the site table's folder {folder}",
+            "Put the rosters in the table's folder (or below it), or give --allow-outside-paths",
+        )
+    if roster.suffix.lower() not in ROSTER_SUFFIXES:
+        raise UnusableInputError(
+            location, f"'{cell}' is not a roster file by its name", f"Give a {', '.join(ROSTER_SUFFIXES)} file"
+        )
     if not roster.is_file():
         raise UnusableInputError(
             location,
