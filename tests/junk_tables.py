@@ -186,18 +186,21 @@ def cell(field: Field, workbook: bool) -> st.SearchStrategy[object]:
 
 
 @st.composite
-def junk_tables(draw, kind: str, workbook: bool = False, extra_fields: tuple[Field, ...] = ()) -> JunkTable:
-    """A table of ``kind`` (roster, kpu, dukcapil): name and NIK columns nearly always, some others, 0-7 rows."""
+def junk_tables(
+    draw, kind: str, workbook: bool = False, extra_fields: tuple[Field, ...] = (), min_people: int = 0
+) -> JunkTable:
+    """A table of ``kind`` (roster, kpu, dukcapil): name and NIK columns nearly always, some others, 0-6 people
+    (at least ``min_people``) and up to 3 other lines."""
     optional = draw(st.lists(st.sampled_from(KIND_FIELDS[kind]), unique=True, max_size=6))
     core = [field for field in (Field.NAME, Field.NIK) if draw(st.integers(0, 24)) > 0]
-    fields = draw(st.permutations([*core, *optional, *extra_fields]))
+    fields = draw(st.permutations(list(dict.fromkeys([*core, *optional, *extra_fields]))))
     if Field.BIRTH_DATE in fields and Field.TTL in fields:
         fields = [field for field in fields if field is not Field.TTL]
     header = [draw(st.sampled_from(SYNONYMS[field])) for field in fields]
     if draw(st.integers(0, 7)) == 0:
         header = [text.upper() for text in header]
     people = draw(
-        st.lists(st.tuples(*[cell(field, workbook) for field in fields]).map(list), max_size=6)
+        st.lists(st.tuples(*[cell(field, workbook) for field in fields]).map(list), min_size=min_people, max_size=6)
         if fields
         else st.just([])
     )

@@ -35,6 +35,8 @@ DAPIL_TEXT = (ROOT / "examples" / "dapil_blora.csv").read_text(encoding="utf-8")
 PRISON = "Rutan Kelas IIB Cépu"
 # A whole NIK: 16 digits not part of a longer run. Masked ones (3316********0001) do not match.
 FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
+# Text decoded in the wrong encoding: UTF-8 read as Windows-1252 ("Ã©"), a UTF-16 BOM read as text, NUL bytes.
+MOJIBAKE = re.compile("Ã|ÿþ|þÿ|\x00")
 VALIDATE_SUMMARY = re.compile(r"header on row (\d+), (\d+) data rows, (\d+) other rows")
 MISSING_NIK_LINE = re.compile(
     r"Baris data WBP dibaca: (\d+) = [^\d]*(\d+) \+ [^\d]*(\d+) \+ [^\d]*(\d+) \+ [^\d]*(\d+)"
@@ -43,7 +45,7 @@ CONFIG_ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "utf-16"]
 
 runner = CliRunner()
 PROPERTY = settings(
-    max_examples=30,
+    max_examples=25,
     deadline=None,
     derandomize=True,
     database=None,
@@ -52,7 +54,7 @@ PROPERTY = settings(
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-FEW = settings(PROPERTY, max_examples=20)
+FEW = settings(PROPERTY, max_examples=15)
 
 
 def run(*args: object):
@@ -71,13 +73,15 @@ def assert_well_behaved(result, *, show_nik: bool = False) -> None:
         assert len(error_lines) == 1 and error_lines[0].startswith("dpt-rutan: error: "), result.output
     if not show_nik:
         assert not FULL_NIK.search(result.output), result.output
+    assert not MOJIBAKE.search(result.output), result.output
 
 
 @st.composite
-def placed(draw, kind: str, extra_fields: tuple[Field, ...] = ()) -> tuple[JunkTable, str]:
+def placed(draw, kind: str, extra_fields: tuple[Field, ...] = (), min_people: int = 0) -> tuple[JunkTable, str]:
     """A junk table of ``kind`` and the form to write it in."""
     form = draw(st.sampled_from(FORMATS))
-    return draw(junk_tables(kind, workbook=form == "xlsx", extra_fields=extra_fields)), form
+    table = junk_tables(kind, workbook=form == "xlsx", extra_fields=extra_fields, min_people=min_people)
+    return draw(table), form
 
 
 def write(folder: Path, name: str, table_and_form: tuple[JunkTable, str]) -> Path:
@@ -274,7 +278,6 @@ def test_tps_plan_any_junk_and_config_encoding(roster, encodings, output):
         site = write_site(folder, encodings)
         result = run("tps-plan", write(folder, "wbp", roster), "--site", site, "-o", folder / f"plan{output}")
         assert_well_behaved(result)
-        assert "Ã" not in result.output, result.output  # an accent read in the wrong encoding
 
 
 @FEW
@@ -286,7 +289,6 @@ def test_tps_plan_on_a_reconciled_workbook(roster, kpu, encodings):
         roster_path, reconciled = write(folder, "wbp", roster), folder / "hasil.xlsx"
         first = run("reconcile", roster_path, write(folder, "dpt", kpu), "--site", site, "-o", reconciled)
         assert_well_behaved(first)
-        assert "Ã" not in first.output, first.output
         if first.exit_code == 0:
             result = run("tps-plan", reconciled, "--roster", roster_path, "--site", site, "-o", folder / "plan.json")
             assert_well_behaved(result)
@@ -300,7 +302,11 @@ def test_tps_plan_on_a_reconciled_workbook(roster, kpu, encodings):
     output=st.sampled_from([".json", ".xlsx", ".csv"]),
 )
 def test_diff_any_junk_in_both_positions(kind, data, with_kpu, output):
-    old, new = data.draw(placed(kind), label="old"), data.draw(placed(kind), label="new")
+    # With a column only a roster (or only an extract) has and someone in it, so that most examples get past
+    # "which kind of file is this?" to the pairing.
+    telling = (Field.REG_NO,) if kind == "roster" else (Field.TPS,)
+    old = data.draw(placed(kind, extra_fields=telling, min_people=1), label="old")
+    new = data.draw(placed(kind, extra_fields=telling, min_people=1), label="new")
     kpu = data.draw(placed("kpu"), label="kpu") if with_kpu else None
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -336,4 +342,3 @@ def test_init_site_then_use_it_in_any_encoding(file_name, encoding, roster):
         site.write_bytes(edited.encode(encoding))
         plan = run("tps-plan", write(folder, "wbp", roster), "--site", site)
         assert_well_behaved(plan)
-        assert "Ã" not in plan.output, plan.output
