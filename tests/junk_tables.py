@@ -22,8 +22,10 @@ from hypothesis import strategies as st
 from dpt_rutan.fields import Field
 from dpt_rutan.headers import SYNONYMS
 
-# Text with an accent, so that a Windows-1252 file differs from its UTF-8 form.
+# Text with an accent, so that a Windows-1252 file differs from its UTF-8 form; and a name Windows-1252 cannot
+# hold at all (written as "?" in a Windows-1252 file), for a Windows-1252 terminal.
 ACCENTED = "JOSÉ ALVAREZ"
+BEYOND_CP1252 = "ŞAHIN ŁUKASZ"
 MARKUP = ["[/x]", "[red]", "[bold]BUDI[/bold]", "[/]", "[link=http://x]y"]
 JUNK = ["", "", "-", "--", " ", "3316********0001", "3.31609E+15", "=1+1", "=SUM(A1:A2)", "0", "12", "N/A", ACCENTED]
 JUNK += MARKUP
@@ -31,7 +33,8 @@ VALID_NIKS = ["3316091203900001", "3316095507850002", "3316020101700003", "31740
 NIK_CELLS = [*VALID_NIKS, "3316********0001", "3.31609E+15", "3316091203900000", "33160912039", "0000000000000000"]
 BAD_DATES = ["-", "00-00-0000", "31-02-1985", "12-13-1990", "1990", "32/01/2000"]
 DATES = ["12-03-1990", "15-07-1985", "1970-01-01", "01/05/2000", "12 Maret 1990", *BAD_DATES]
-NAMES = ["BUDI SANTOSO", "SITI AMINAH", "MOH. ROHMAN BIN SLAMET", "SUPARNO", "BUDI SANTOSA", ACCENTED, *MARKUP]
+NAMES = ["BUDI SANTOSO", "SITI AMINAH", "MOH. ROHMAN BIN SLAMET", "SUPARNO", "BUDI SANTOSA", ACCENTED, BEYOND_CP1252]
+NAMES += MARKUP
 VALUES: dict[Field, list[str]] = {
     Field.NAME: NAMES,
     Field.NIK: NIK_CELLS,
@@ -140,7 +143,8 @@ class JunkTable:
         else:
             delimiter, encoding = form[3], form[4:]
             path = path.with_suffix(".csv")
-            path.write_bytes(csv_text(self.title, self.header, self.rows, delimiter).encode(encoding))
+            text = csv_text(self.title, self.header, self.rows, delimiter)
+            path.write_bytes(text.encode(encoding, errors="replace"))
         self.written_as = form
         return path
 
