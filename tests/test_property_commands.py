@@ -115,7 +115,7 @@ def write_site(folder: Path, encodings: dict[str, str | None] | None = None) -> 
     else:
         lines.append('profile = "pemilu2024"')
     if encodings["dapil"]:
-        dapil = DAPIL_TEXT + "33.16.09,Kecamatan Blora (Kauman, Tempelan é),,,Blora 1\n"
+        dapil = DAPIL_TEXT.replace("33.16.05,Cepu,", '33.16.05,"Cépu, Kecamatan",')
         (folder / "dapil.csv").write_bytes(dapil.encode(encodings["dapil"]))
         lines.append('dapil_file = "dapil.csv"')
     path = folder / "site.toml"
