@@ -301,9 +301,9 @@ def test_tps_plan_on_a_reconciled_workbook(roster, kpu, encodings):
             assert_well_behaved(result)
 
 
-@FEW
+@PROPERTY
 @given(
-    kind=st.sampled_from(["roster", "kpu"]),
+    kind=st.sampled_from(["roster", "roster", "kpu"]),
     data=st.data(),
     with_kpu=st.booleans(),
     output=st.sampled_from([".json", ".xlsx", ".csv"]),
