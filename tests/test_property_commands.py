@@ -128,7 +128,9 @@ def write_site(folder: Path, encodings: dict[str, str | None] | None = None) -> 
 
 def reconcile_summary(path: Path) -> dict[str, object]:
     sheet = openpyxl.load_workbook(path, read_only=True)["Ringkasan"]
-    return {str(item): count for item, count, *_ in sheet.iter_rows(values_only=True) if item is not None}
+    # The sheet opens on a title block of one-cell lines (what the report is about) above the counts.
+    rows = (row for row in sheet.iter_rows(values_only=True) if len(row) >= 2 and row[0] is not None)
+    return {str(item): count for item, count, *_ in rows}
 
 
 def assert_reconcile_accounts_for(summary: dict[str, object], roster: JunkTable) -> None:
