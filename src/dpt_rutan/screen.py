@@ -94,7 +94,9 @@ def _fuzzy_blocks_view(
     birth = pd.Series(pd.to_datetime(birth_dates(values.birth_date_texts(data))), index=data.index)
     unknown = birth.isna().to_numpy()
     if unknown.any():  # the birth date a trustworthy NIK encodes stands in, as in prepare_people
-        check = nik.nik_findings(data.loc[unknown], reference_date=reference_date).columns
+        # The row's own birth date did not parse (``-``, ``00-00-0000``): the NIK's date stands alone, as typed.
+        unparsed = data.loc[unknown].assign(**{Field.BIRTH_DATE.value: pd.NaT})
+        check = nik.nik_findings(unparsed, reference_date=reference_date).columns
         birth.loc[unknown] = check["nik_birth_date"].where(check["nik_usable"])
     name = data[Field.NAME.value] if Field.NAME.value in data else pd.Series("", index=data.index)
     return pd.DataFrame(
