@@ -425,6 +425,8 @@ def render_reconcile(result, show_nik: bool) -> None:
     table.add_section()
     table.add_row("total", f"{len(result.roster.frame)} rows read = sum of statuses", str(int(counts.sum())))
     console.print(table)
+    for note in result.notes:
+        console.print(note, style="bold red" if note.startswith("PERHATIAN") else None)
     kpu_counts = result.kpu_side["status"].value_counts()
     for status, count in kpu_counts.items():
         console.print(f"KPU extract: {status} {count}")

@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import decide, io, match
+from . import decide, io, listing, match
 from .blocks import BLOCK_BYTES, TableBlocks
 from .election import ElectionProfile
-from .errors import DptRutanError
+from .errors import DptRutanError, empty_findings
 from .fields import Field
 from .people import People, match_view, prepare_people
 from .screen import PassProgress, screen_extract
@@ -46,8 +46,9 @@ class ReconcileResult:
     profile: ElectionProfile
     site: Site
     settings: match.MatchSettings
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the input leaves undecided, for the summary
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    extract_findings: pd.DataFrame = field(default_factory=empty_findings)  # where KPU rows are listed, the site's TPS
 
     def status_counts(self) -> pd.Series:
         order = [status.value for status in decide.Status]
@@ -193,6 +194,8 @@ class _Extract:
     view: pd.DataFrame
     rows_read: int
     coverage: decide.Coverage
+    regency: listing.ExtractRegency
+    loksus_tps: dict[str, list[int]]
 
 
 def _numbered_through(prisons: list[_Inmates]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -230,10 +233,13 @@ def _screened_extract(
         reference_date=profile.voting_day,
         settings=settings,
         extra_niks=frozenset(extra_niks),
+        site_regencies=frozenset(prison.rules.prison_district[:5] for prison in prisons),
         progress=progress,
     )
     kpu = prepare_people(screened.table, reference_date=profile.voting_day, require_rows=False)
-    return _Extract(kpu, match_view(kpu.frame), screened.rows_read, screened.coverage)
+    kpu.frame = listing.with_listing(kpu.frame, screened.regency)
+    view = match_view(kpu.frame)
+    return _Extract(kpu, view, screened.rows_read, screened.coverage, screened.regency, screened.loksus_tps)
 
 
 def _niks_concerning(
@@ -293,6 +299,9 @@ def _decide(
         site=prison.site,
         settings=settings,
         timings=clock.timings,
+    )
+    result.notes, result.extract_findings = listing.extract_checks(
+        extract.kpu, extract.regency, extract.coverage, extract.loksus_tps, rules
     )
     result.check_conservation()
     return result

@@ -135,6 +135,7 @@ def summary(result: ReconcileResult) -> pd.DataFrame:
         ("DPT: kabupaten/kota tercakup", ", ".join(sorted(regions.region_label(c) for c in result.coverage.regencies))),
         ("DPT: kecamatan tercakup", len(result.coverage.districts)),
     ]
+    rows += [(note, "") for note in result.notes]
     return pd.DataFrame(rows, columns=["Uraian", "Jumlah"])
 
 
@@ -226,9 +227,16 @@ def workbook_sheets(result: ReconcileResult) -> list[report.SheetSpec]:
         report.SheetSpec("DPT dikeluarkan", kpu_side_sheet(result), text_columns=["NIK", "TPS"]),
         report.SheetSpec("Kandidat periksa", review_sheet(result), text_columns=["NIK DPT", "TPS DPT"]),
         report.SheetSpec("Model A lengkap", full, text_columns=TEXT_COLUMNS),
-        report.SheetSpec("Temuan data", result.roster.findings, text_columns=["value"]),
+        report.SheetSpec("Temuan data", _findings(result), text_columns=["value"]),
     ]
     return sheets
+
+
+def _findings(result: ReconcileResult) -> pd.DataFrame:
+    """The roster's findings, then those about where the extract's rows are listed."""
+    if result.extract_findings.empty:
+        return result.roster.findings
+    return pd.concat([result.roster.findings, result.extract_findings], ignore_index=True)
 
 
 def json_payload(result: ReconcileResult) -> dict[str, pd.DataFrame]:
