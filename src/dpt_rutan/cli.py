@@ -61,6 +61,17 @@ state = {"debug": False}
 SheetOption = Annotated[
     str | None, typer.Option("--sheet", help="Sheet name or 0-based index (default: the first sheet with a header).")
 ]
+KpuSheetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kpu-sheet",
+        help="Read only this sheet of each KPU workbook (name or 0-based index; repeatable). Default: every sheet.",
+    ),
+]
+KpuArgument = Annotated[
+    list[Path],
+    typer.Argument(help="The KPU voter-list extract (DPT): a file, several files, or a folder; every sheet is read."),
+]
 MapOption = Annotated[
     list[str] | None,
     typer.Option("--map", help="Map a field to your header when it is not recognised: --map nik='No Induk'."),
@@ -251,7 +262,7 @@ def validate(
 @handles_errors
 def reconcile(
     roster: Annotated[Path, typer.Argument(help="The prison's inmate roster (SDP export, .xlsx or .csv).")],
-    kpu: Annotated[Path, typer.Argument(help="The KPU voter-list extract (DPT) of the area.")],
+    kpu: KpuArgument,
     dukcapil: Annotated[Path | None, typer.Option(help="A Dukcapil extract, to confirm and propose NIKs.")] = None,
     site_file: SiteOption = None,
     election: ElectionOption = None,
@@ -260,6 +271,7 @@ def reconcile(
     village: Annotated[str | None, typer.Option(help="Kelurahan/desa of the prison's TPS.")] = None,
     tps: TpsOption = None,
     sheet: SheetOption = None,
+    kpu_sheet: KpuSheetOption = None,
     mapping: MapOption = None,
     output: OutputOption = None,
     output_type: FormatOption = None,
@@ -276,6 +288,7 @@ def reconcile(
             profile=profile,
             dukcapil_path=dukcapil,
             roster_sheet=sheet,
+            kpu_sheets=kpu_sheet or (),
             mapping=parse_mapping(mapping),
             progress=progress,
         )
@@ -285,9 +298,9 @@ def reconcile(
 
 
 def _write_reconcile_report(
-    result, kpu: Path, output: Path, output_type: str | None, inputs: list[Path], *, quiet: bool = False
+    result, kpu: list[Path], output: Path, output_type: str | None, inputs: list[Path], *, quiet: bool = False
 ) -> None:
-    sources = [(result.roster.table.path, len(result.roster.frame)), (kpu, result.kpu_rows_read)]
+    sources = [(result.roster.table.path, len(result.roster.frame)), *result.kpu_files]
     if result.dukcapil is not None:
         sources.append((result.dukcapil.table.path, len(result.dukcapil.frame)))
     write_report(
@@ -311,7 +324,7 @@ def reconcile_sites_command(
         Path,
         typer.Argument(help="The site table (.csv/.xlsx): one row per prison: Nama UPT, Kode Kecamatan, TPS, ..."),
     ],
-    kpu: Annotated[Path, typer.Argument(help="The KPU voter-list extract (DPT) of the province.")],
+    kpu: KpuArgument,
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for one report per prison and the summary.")],
     roster: Annotated[
         list[Path] | None,
@@ -320,6 +333,7 @@ def reconcile_sites_command(
     dukcapil: Annotated[Path | None, typer.Option(help="A Dukcapil extract, to confirm and propose NIKs.")] = None,
     election: ElectionOption = None,
     sheet: SheetOption = None,
+    kpu_sheet: KpuSheetOption = None,
     mapping: MapOption = None,
     output_type: Annotated[str | None, typer.Option("--format", help="xlsx (default), csv or json.")] = None,
 ) -> None:
@@ -337,7 +351,13 @@ def reconcile_sites_command(
     profile = load_profile(election or entries[0].site.profile)
     with extract_progress() as progress:
         result = run_reconcile_sites(
-            rosters.prisons, kpu, profile=profile, dukcapil_path=dukcapil, mapping=parsed, progress=progress
+            rosters.prisons,
+            kpu,
+            kpu_sheets=kpu_sheet or (),
+            profile=profile,
+            dukcapil_path=dukcapil,
+            mapping=parsed,
+            progress=progress,
         )
     render_sites(result)
     sources = sites_report.input_sources(result, rosters, sites)

@@ -135,7 +135,12 @@ def location_findings(frame: pd.DataFrame, *, file: str, sheet: str | None, colu
     found = pd.DataFrame(
         {"source_row": rows["source_row"], "field": Field.DISTRICT.value, "code": LOCATION_UNRESOLVED.code}
     ).assign(value=value)
-    return make_findings(found, file=file, sheet=sheet, columns=columns)
+    findings = make_findings(found, file=file, sheet=sheet, columns=columns)
+    if "source_file" in rows and len(findings):  # an extract of several parts: name the part and its own row
+        findings["file"] = rows["source_file"].to_numpy()
+        findings["sheet"] = rows["source_sheet"].to_numpy()
+        findings["source_row"] = rows["sheet_row"].astype("int64").to_numpy()
+    return findings
 
 
 def unresolved_note(frame: pd.DataFrame) -> str | None:

@@ -7,7 +7,7 @@ the report stage's job; this module returns data.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import decide, io, listing, match
-from .blocks import BLOCK_BYTES, TableBlocks
+from . import decide, io, listing, match, sources
+from .blocks import BLOCK_BYTES
 from .election import ElectionProfile
 from .errors import DptRutanError, empty_findings
 from .fields import Field
@@ -49,6 +49,8 @@ class ReconcileResult:
     notes: list[str] = field(default_factory=list)  # what the input leaves undecided, for the summary
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     extract_findings: pd.DataFrame = field(default_factory=empty_findings)  # where KPU rows are listed, the site's TPS
+    kpu_parts: pd.DataFrame = field(default_factory=pd.DataFrame)  # every file and sheet of the KPU input
+    kpu_files: list[tuple[Path, int]] = field(default_factory=list)  # each KPU file read and its data rows
 
     def status_counts(self) -> pd.Series:
         order = [status.value for status in decide.Status]
@@ -196,6 +198,7 @@ class _Extract:
     coverage: decide.Coverage
     regency: listing.ExtractRegency
     loksus_tps: dict[str, list[int]]
+    parts: sources.PartsBlocks
 
 
 def _numbered_through(prisons: list[_Inmates]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -210,8 +213,9 @@ def _numbered_through(prisons: list[_Inmates]) -> tuple[pd.DataFrame, np.ndarray
 
 def _screened_extract(
     prisons: list[_Inmates],
-    kpu_path: Path,
+    kpu_path: Path | Sequence[Path],
     *,
+    kpu_sheets: Sequence[str],
     mapping: dict[str, str] | None,
     profile: ElectionProfile,
     settings: match.MatchSettings,
@@ -226,8 +230,9 @@ def _screened_extract(
         if prison.proposed_nik is not None:
             extra_niks.update(prison.proposed_nik[prison.proposed_nik != ""])
     tps_numbers = sorted({number for prison in prisons for number in prison.rules.prison_tps})
+    parts = sources.open_extract(kpu_path, kpu_sheets, mapping=mapping, block_bytes=block_bytes)
     screened = screen_extract(
-        TableBlocks(kpu_path, mapping=mapping, required=(Field.NAME, Field.NIK), block_bytes=block_bytes),
+        sources.blocks_for_screen(parts),
         inmates,
         replace(prisons[0].rules, prison_tps=tuple(tps_numbers)),
         reference_date=profile.voting_day,
@@ -236,10 +241,11 @@ def _screened_extract(
         site_regencies=frozenset(prison.rules.prison_district[:5] for prison in prisons),
         progress=progress,
     )
+    parts.count_single(screened.rows_read, len(screened.table.skipped))
     kpu = prepare_people(screened.table, reference_date=profile.voting_day, require_rows=False)
     kpu.frame = listing.with_listing(kpu.frame, screened.regency)
     view = match_view(kpu.frame)
-    return _Extract(kpu, view, screened.rows_read, screened.coverage, screened.regency, screened.loksus_tps)
+    return _Extract(kpu, view, screened.rows_read, screened.coverage, screened.regency, screened.loksus_tps, parts)
 
 
 def _niks_concerning(
@@ -303,18 +309,20 @@ def _decide(
     result.notes, result.extract_findings = listing.extract_checks(
         extract.kpu, extract.regency, extract.coverage, extract.loksus_tps, rules
     )
+    result.kpu_parts, result.kpu_files = extract.parts.parts_frame(), extract.parts.files()
     result.check_conservation()
     return result
 
 
 def reconcile(
     roster_path: Path,
-    kpu_path: Path,
+    kpu_path: Path | Sequence[Path],
     *,
     site: Site,
     profile: ElectionProfile,
     dukcapil_path: Path | None = None,
     roster_sheet: str | None = None,
+    kpu_sheets: Sequence[str] = (),
     mapping: dict[str, str] | None = None,
     settings: match.MatchSettings | None = None,
     block_bytes: int = BLOCK_BYTES,
@@ -328,6 +336,7 @@ def reconcile(
     (result,) = reconcile_sites(
         [SiteRoster(site, table)],
         kpu_path,
+        kpu_sheets=kpu_sheets,
         profile=profile,
         dukcapil_path=dukcapil_path,
         mapping=mapping,
@@ -352,8 +361,9 @@ class SitesResult:
 
 def reconcile_sites(
     site_rosters: list[SiteRoster],
-    kpu_path: Path,
+    kpu_path: Path | Sequence[Path],
     *,
+    kpu_sheets: Sequence[str] = (),
     profile: ElectionProfile,
     dukcapil_path: Path | None = None,
     mapping: dict[str, str] | None = None,
@@ -371,6 +381,7 @@ def reconcile_sites(
         extract = _screened_extract(
             prisons,
             kpu_path,
+            kpu_sheets=kpu_sheets,
             mapping=mapping,
             profile=profile,
             settings=settings,

@@ -164,8 +164,20 @@ def kpu_side_sheet(result: ReconcileResult) -> pd.DataFrame:
             "NAMA": side["source_row"].map(_get(kpu, "name")),
             "TPS": side["source_row"].map(_get(kpu, "tps")),
             "KELURAHAN/DESA": side["source_row"].map(_get(kpu, "village")),
+            **_origin(side["source_row"], kpu),
         }
     )
+
+
+def _origin(rows: pd.Series, kpu: pd.DataFrame) -> dict[str, pd.Series]:
+    """File, sheet and row of each KPU row when the extract came in several parts (``sources.py``)."""
+    if "source_file" not in kpu:
+        return {}
+    return {
+        "BERKAS DPT": rows.map(kpu["source_file"]),
+        "LEMBAR DPT": rows.map(kpu["source_sheet"]),
+        "BARIS DI LEMBAR": rows.map(kpu["sheet_row"]),
+    }
 
 
 def review_sheet(result: ReconcileResult) -> pd.DataFrame:
@@ -180,6 +192,7 @@ def review_sheet(result: ReconcileResult) -> pd.DataFrame:
             "NAMA DPT": pairs["right_row"].map(_get(kpu, "name")),
             "NIK DPT": pairs["right_row"].map(kpu["nik_clean"]),
             "TPS DPT": pairs["right_row"].map(_get(kpu, "tps")),
+            **_origin(pairs["right_row"], kpu),
             "NIK": pairs["nik_level"],
             "NAMA": pairs["name_level"],
             "TGL LAHIR": pairs["dob_level"],
@@ -229,6 +242,8 @@ def workbook_sheets(result: ReconcileResult) -> list[report.SheetSpec]:
         report.SheetSpec("Model A lengkap", full, text_columns=TEXT_COLUMNS),
         report.SheetSpec("Temuan data", _findings(result), text_columns=["value"]),
     ]
+    if len(result.kpu_parts) > 1:
+        sheets.append(report.SheetSpec("Berkas DPT", result.kpu_parts))
     return sheets
 
 
