@@ -6,11 +6,12 @@ import csv
 import re
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from dpt_rutan import listing, regions
+from dpt_rutan import listing, regions, title_block
 from dpt_rutan.cli import app
 from dpt_rutan.election import load_profile
 from dpt_rutan.reconcile import reconcile
@@ -208,3 +209,198 @@ def test_a_site_tps_the_extract_does_not_have_is_said_loudly(tmp_path, option, v
 def test_the_right_site_tps_says_nothing():
     result = run("reconcile", ROSTER, KPU, "--site", SITE)
     assert "PERHATIAN" not in result.output
+
+
+# --- KPU files as KPU hands them out: per-kelurahan workbooks, one sheet per TPS, title block, folders ----------
+
+_PLACE = ("KELURAHAN", "KECAMATAN", "KABUPATEN/KOTA", "PROVINSI", "TPS")
+
+
+def _by_kelurahan(rows: list[list[str]]) -> dict[tuple[str, str], dict[str, list[list[str]]]]:
+    index = {name: column for column, name in enumerate(rows[0])}
+    groups: dict[tuple[str, str], dict[str, list[list[str]]]] = {}
+    for row in rows[1:]:
+        place = (row[index["KECAMATAN"]], row[index["KELURAHAN"]])
+        groups.setdefault(place, {}).setdefault(row[index["TPS"]], []).append(row)
+    return groups
+
+
+def _title(kecamatan: str, kelurahan: str, tps: str, style: int) -> list[list[str]]:
+    """Title blocks in the shapes SIDALIH exports and offices retype: label and value in one cell, in three, or
+    several labels on a line; with or without KABUPATEN and TPS (the sheet name then says it)."""
+    if style == 0:
+        return [
+            ["MODEL A-DAFTAR PEMILIH"],
+            ["PROVINSI", ":", "JAWA TENGAH"],
+            ["KABUPATEN/KOTA : BLORA"],
+            ["KECAMATAN", f": {kecamatan}"],
+            [f"DESA/KELURAHAN : {kelurahan}"],
+            [],
+        ]
+    if style == 1:
+        return [
+            ["DAFTAR PEMILIH TETAP PEMILU 2024"],
+            [f"KECAMATAN : {kecamatan}", "", "", f"KELURAHAN/DESA : {kelurahan}"],
+            [f"TPS : {tps}"],
+        ]
+    return [["PROV : JAWA TENGAH", "", "KAB. : BLORA"], [f"KEC : {kecamatan}"], [f"DESA : {kelurahan}"], []]
+
+
+def write_kpu_folder(folder: Path, rows: list[list[str]]) -> Path:
+    """The example extract as a regency hands it over: one workbook per kelurahan, one sheet per TPS, the location
+    in each sheet's title block and name, a footer counting the voters, no location columns."""
+    folder.mkdir()
+    columns = [column for column, name in enumerate(rows[0]) if name not in _PLACE]
+    for number, ((kecamatan, kelurahan), by_tps) in enumerate(sorted(_by_kelurahan(rows).items())):
+        workbook = openpyxl.Workbook()
+        workbook.remove(workbook.active)
+        for tps, voters in sorted(by_tps.items()):
+            sheet = workbook.create_sheet(f"TPS {tps}")
+            for line in _title(kecamatan, kelurahan, tps, number % 3):
+                sheet.append(line)
+            sheet.append([rows[0][column] for column in columns])
+            for voter in voters:
+                sheet.append([voter[column] for column in columns])
+            sheet.append([f"JUMLAH PEMILIH : {len(voters)}"])
+        if number == 0:
+            workbook.create_sheet("PETUNJUK").append(["Daftar ini dicetak dari SIDALIH."])
+        workbook.save(folder / f"A-DAFTAR PEMILIH {kelurahan}.xlsx")
+    (folder / "catatan.pdf").write_bytes(b"%PDF-1.4")
+    return folder
+
+
+def _kpu_side(result) -> list[tuple[str, str, str]]:
+    kpu = result.kpu.frame.set_index("source_row")
+    side = result.kpu_side
+    rows = side["source_row"]
+    return sorted(zip(side["status"], rows.map(kpu["nik_clean"]), rows.map(kpu["name"]), strict=True))
+
+
+@pytest.fixture(scope="module")
+def original():
+    return _reconcile(KPU)
+
+
+def test_a_folder_of_per_kelurahan_workbooks_gives_the_same_answer(tmp_path, original):
+    folder = write_kpu_folder(tmp_path / "dpt_kab", kpu_rows())
+    result = _reconcile(folder)
+    statuses = result.decisions.set_index("source_row")["status"]
+    assert _changed(statuses, original.decisions.set_index("source_row")["status"]) == {}
+    assert _kpu_side(result) == _kpu_side(original)
+    assert result.kpu_rows_read == original.kpu_rows_read
+    parts = result.kpu_parts
+    read = parts[parts["STATUS"] == "dibaca"]
+    assert len(read) == 18 and read["BARIS DATA"].sum() == original.kpu_rows_read
+    assert (read["BARIS BUKAN DATA"] == 1).all()  # each sheet's footer, set aside and counted
+    skipped = dict(zip(parts.loc[parts["STATUS"] == "dilewati", "LEMBAR"], parts["KETERANGAN"], strict=False))
+    assert set(parts.loc[parts["STATUS"] == "dilewati", "BERKAS"]) == {"catatan.pdf", "A-DAFTAR PEMILIH BANJAREJO.xlsx"}
+    assert "PETUNJUK" in skipped
+
+
+def test_the_cli_reads_a_folder_and_names_each_kpu_rows_file_sheet_and_row(tmp_path):
+    folder = write_kpu_folder(tmp_path / "dpt_kab", kpu_rows())
+    out = tmp_path / "hasil.xlsx"
+    result = run("reconcile", ROSTER, folder, "--site", SITE, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"REGISTERED_HERE\s+│[^│]+│ 46 ", result.output), result.output
+    assert "KPU extract: NOT_IN_CUSTODY 6" in result.output
+    sheets = pd.read_excel(out, sheet_name=None, dtype=str, engine="openpyxl")
+    side = sheets["DPT dikeluarkan"]
+    assert set(side["BERKAS DPT"]) >= {"A-DAFTAR PEMILIH KAUMAN.xlsx"} and set(side["LEMBAR DPT"]) >= {"TPS 901"}
+    assert "Berkas DPT" in sheets
+    provenance = " ".join(sheets["Provenance"].astype(str).stack())
+    assert "A-DAFTAR PEMILIH KAUMAN.xlsx" in provenance and "catatan.pdf" not in provenance
+
+
+def test_several_files_and_a_chosen_sheet(tmp_path):
+    folder = write_kpu_folder(tmp_path / "dpt_kab", kpu_rows())
+    kauman, beran = folder / "A-DAFTAR PEMILIH KAUMAN.xlsx", folder / "A-DAFTAR PEMILIH BERAN.xlsx"
+    both = run("reconcile", ROSTER, kauman, beran, "--site", SITE, "-o", tmp_path / "a.xlsx")
+    assert both.exit_code == 0, both.output
+    parts = pd.read_excel(tmp_path / "a.xlsx", sheet_name="Berkas DPT", dtype=str, engine="openpyxl")
+    assert len(parts[parts["STATUS"] == "dibaca"]) == 5
+    only = run("reconcile", ROSTER, kauman, "--kpu-sheet", "TPS 901", "--site", SITE, "-o", tmp_path / "b.xlsx")
+    assert only.exit_code == 0, only.output
+    parts = pd.read_excel(tmp_path / "b.xlsx", sheet_name="Berkas DPT", dtype=str, engine="openpyxl")
+    assert parts.set_index("LEMBAR")["STATUS"].to_dict() == {
+        "TPS 001": "dilewati",
+        "TPS 002": "dilewati",
+        "TPS 901": "dibaca",
+    }
+    assert "REGISTERED_HERE" in only.output and "PERHATIAN" not in only.output
+
+
+def test_a_missing_kpu_sheet_is_a_one_line_error(tmp_path):
+    folder = write_kpu_folder(tmp_path / "dpt_kab", kpu_rows())
+    result = runner.invoke(
+        app,
+        [
+            "reconcile",
+            str(ROSTER),
+            str(folder / "A-DAFTAR PEMILIH KAUMAN.xlsx"),
+            "--kpu-sheet",
+            "TPS 909",
+            "--site",
+            str(SITE),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "no sheet 'TPS 909'" in result.output
+
+
+def test_other_spellings_order_masks_and_no_regency_give_the_same_answer(tmp_path, original):
+    rows = kpu_rows()
+    spelled = {
+        "NO": "No.",
+        "NKK": "NO. KK",
+        "NIK": "NO. NIK",
+        "NAMA": "NAMA PEMILIH",
+        "TANGGAL LAHIR": "TGL LAHIR",
+        "JENIS KELAMIN": "L/P",
+        "STATUS PERKAWINAN": "STS KAWIN",
+        "KELURAHAN": "DESA/KEL",
+        "KECAMATAN": "KEC.",
+        "PROVINSI": "PROV",
+        "TPS": "NO TPS",
+    }
+    rows = _masked(_without(rows, "KABUPATEN/KOTA"), "NIK", "NKK")
+    rows = [list(reversed(row)) for row in rows]
+    rows[0] = [spelled.get(name, name) for name in rows[0]]
+    path = tmp_path / "dpt.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    changed = _changed(
+        _reconcile(path).decisions.set_index("source_row")["status"],
+        original.decisions.set_index("source_row")["status"],
+    )
+    assert changed == {68: ("REGISTERED_HERE", "NEEDS_REVIEW")}  # see test_masked_extract_without_regency_...
+
+
+def test_title_block_lines():
+    rows = [
+        ["MODEL A-DAFTAR PEMILIH"],
+        ["PROVINSI", ":", "JAWA TENGAH"],
+        ["KABUPATEN/KOTA : BLORA", "", "KECAMATAN : BLORA"],
+        ["DESA/KELURAHAN :", "KAUMAN"],
+        ["TPS : 901"],
+        ["DAFTAR PEMILIH TETAP (DPT)"],
+    ]
+    assert title_block.read_title(rows) == {
+        "province": "JAWA TENGAH",
+        "regency": "BLORA",
+        "district": "BLORA",
+        "village": "KAUMAN",
+        "tps": "901",
+    }
+    assert title_block.read_title([["PROV : JATENG | KOTA : SEMARANG  KEC : TUGU"]]) == {
+        "province": "JATENG",
+        "regency": "SEMARANG",
+        "district": "TUGU",
+    }
+    assert [title_block.tps_of_sheet_name(name) for name in ["TPS 901", "TPS_001", "901", "Sheet1", None]] == [
+        "901",
+        "1",
+        "901",
+        "",
+        "",
+    ]
