@@ -404,3 +404,42 @@ def test_title_block_lines():
         "",
         "",
     ]
+
+
+def test_missing_nik_and_diff_read_a_kpu_folder_as_the_flat_file(tmp_path):
+    folder = write_kpu_folder(tmp_path / "dpt_kab", kpu_rows())
+    for command in (
+        ("missing-nik", ROSTER, "--site", SITE),
+        ("diff", EXAMPLES / "roster_rutan_blora_2023-12-15.xlsx", ROSTER, "--site", SITE),
+    ):
+        flat, parts = run(*command, "--kpu", KPU), run(*command, "--kpu", folder)
+        assert parts.exit_code == flat.exit_code, parts.output
+        assert parts.output == flat.output
+    written = run("missing-nik", ROSTER, "--site", SITE, "--kpu", folder, "-o", tmp_path / "mn.xlsx")
+    assert written.exit_code in (0, 1), written.output
+    provenance = pd.read_excel(tmp_path / "mn.xlsx", sheet_name="Provenance", dtype=str, engine="openpyxl")
+    assert "A-DAFTAR PEMILIH KAUMAN.xlsx" in " ".join(provenance.astype(str).stack())
+
+
+def test_a_dukcapil_workbook_of_several_sheets_is_read_whole(tmp_path, original):
+    with DUKCAPIL.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    district = rows[0].index("KEC_NAME")
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name in sorted({row[district] for row in rows[1:]}):
+        sheet = workbook.create_sheet(name[:31])
+        sheet.append(rows[0])
+        for row in rows[1:]:
+            if row[district] == name:
+                sheet.append(row)
+    workbook.create_sheet("REKAP").append(["KECAMATAN", "JUMLAH"])
+    path = tmp_path / "dukcapil.xlsx"
+    workbook.save(path)
+    result = reconcile(ROSTER, KPU, dukcapil_path=path, site=load_site(SITE), profile=load_profile("pemilu2024"))
+    assert len(result.dukcapil.frame) == len(rows) - 1
+    got = result.decisions.set_index("source_row")
+    want = original.decisions.set_index("source_row")
+    assert _changed(got["status"], want["status"]) == {}
+    assert got["dukcapil_check"].equals(want["dukcapil_check"])
+    assert got["proposed_nik"].equals(want["proposed_nik"])

@@ -29,6 +29,7 @@ from . import (
     report,
     sites_report,
 )
+from . import sources as extract_sources
 from .dapil import load_dapil
 from .diff import diff_files
 from .election import ElectionProfile, available_profiles, load_profile
@@ -302,7 +303,7 @@ def _write_reconcile_report(
 ) -> None:
     sources = [(result.roster.table.path, len(result.roster.frame)), *result.kpu_files]
     if result.dukcapil is not None:
-        sources.append((result.dukcapil.table.path, len(result.dukcapil.frame)))
+        sources += extract_sources.with_rows(result.dukcapil.table.path, len(result.dukcapil.frame))
     write_report(
         output,
         output_type,
@@ -546,12 +547,15 @@ def tps_plan(
 def missing_nik_command(
     roster: Annotated[Path, typer.Argument(help="The prison's inmate roster.")],
     dukcapil: Annotated[Path | None, typer.Option(help="A Dukcapil extract: candidate NIKs, NIKs not found.")] = None,
-    kpu: Annotated[Path | None, typer.Option(help="A KPU extract: candidate NIKs, NIKs not found.")] = None,
+    kpu: Annotated[
+        Path | None, typer.Option(help="A KPU extract (file or folder): candidate NIKs, NIKs not found.")
+    ] = None,
     site_file: SiteOption = None,
     election: ElectionOption = None,
     name: NameOption = None,
     district_code: DistrictCodeOption = None,
     sheet: SheetOption = None,
+    kpu_sheet: KpuSheetOption = None,
     mapping: MapOption = None,
     output: OutputOption = None,
     show_nik: ShowNikOption = False,
@@ -567,6 +571,7 @@ def missing_nik_command(
             kpu_path=kpu,
             sheet=sheet,
             mapping=parse_mapping(mapping),
+            kpu_sheets=kpu_sheet or (),
         )
     console.print(missing_nik_report.accounting_line(result), highlight=False)
     listed = result.listed
@@ -617,7 +622,9 @@ def apply_nik_command(
 def diff(
     old: Annotated[Path, typer.Argument(help="The earlier roster (or KPU extract).")],
     new: Annotated[Path, typer.Argument(help="The later roster (or KPU extract), any header layout.")],
-    kpu: Annotated[Path | None, typer.Option(help="The current KPU extract, to check each action against.")] = None,
+    kpu: Annotated[
+        Path | None, typer.Option(help="The current KPU extract (file or folder), to check each action against.")
+    ] = None,
     site_file: SiteOption = None,
     election: ElectionOption = None,
     name: NameOption = None,
@@ -625,6 +632,7 @@ def diff(
     tps: TpsOption = None,
     old_sheet: Annotated[str | None, typer.Option(help="Sheet of the earlier file.")] = None,
     new_sheet: Annotated[str | None, typer.Option(help="Sheet of the later file.")] = None,
+    kpu_sheet: KpuSheetOption = None,
     mapping: MapOption = None,
     output: OutputOption = None,
     output_type: FormatOption = None,
@@ -642,13 +650,14 @@ def diff(
             old_sheet=old_sheet,
             new_sheet=new_sheet,
             mapping=parse_mapping(mapping),
+            kpu_sheets=kpu_sheet or (),
         )
     console.print(diff_report.terminal_summary(result), markup=False, highlight=False)
     if output is None:
         return
     inputs = [old, new, *([kpu] if kpu else [])]
     sources = [(old, len(result.old.frame)), (new, len(result.new.frame))]
-    sources += [(kpu, result.kpu_rows_read)] if kpu and result.kpu is not None else []
+    sources += extract_sources.with_rows(kpu, result.kpu_rows_read) if kpu and result.kpu is not None else []
     provenance = report.Provenance.for_inputs(
         sources, profile=result.profile.name, settings=result.settings.model_dump()
     )

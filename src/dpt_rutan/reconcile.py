@@ -161,7 +161,7 @@ class _Dukcapil:
 def _read_dukcapil(path: Path | None, mapping: dict[str, str] | None, profile: ElectionProfile) -> _Dukcapil | None:
     if path is None:
         return None
-    table = io.read_table(path, mapping=mapping, required=(Field.NAME, Field.NIK))
+    table, _ = sources.read_extract(path, mapping=mapping)
     people = prepare_people(table, reference_date=profile.voting_day)
     return _Dukcapil(people, match_view(people.frame))
 

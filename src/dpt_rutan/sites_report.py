@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import report
+from . import sources as extract_sources
 from .decide import STATUS_LABELS, KpuStatus, Status
 from .reconcile import ReconcileResult, SitesResult
 from .reconcile_report import voters_expected_here
@@ -153,7 +154,7 @@ def input_sources(result: SitesResult, rosters: Rosters, site_table: Path) -> li
     sources = [(site_table, len(result.prisons)), *result.prisons[0].kpu_files]
     sources += [(table.path, len(table.data)) for table in [*rosters.shared_files, *_own_files(result, rosters)]]
     dukcapil = result.prisons[0].dukcapil
-    return sources + ([(dukcapil.table.path, len(dukcapil.frame))] if dukcapil is not None else [])
+    return sources + (extract_sources.with_rows(dukcapil.table.path, len(dukcapil.frame)) if dukcapil else [])
 
 
 def tables(result: SitesResult, rosters: Rosters, extension: str) -> dict[str, pd.DataFrame]:

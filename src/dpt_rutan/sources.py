@@ -127,6 +127,14 @@ def expand(
     return expanded
 
 
+def with_rows(path: Path, rows_read: int | None) -> list[tuple[Path, int | None]]:
+    """``(file, rows read)`` for provenance: a folder is its readable files, each checksummed (rows: the total's)."""
+    if not Path(path).is_dir():
+        return [(Path(path), rows_read)]
+    files = sorted(p for p in Path(path).rglob("*") if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
+    return [(file, None) for file in files if not file.name.startswith((".", "~$"))]
+
+
 def _root(inputs: Sequence[Path]) -> Path:
     if len(inputs) == 1:
         return Path(inputs[0])
