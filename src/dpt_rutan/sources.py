@@ -62,7 +62,11 @@ def _files(inputs: Sequence[Path], expanded: Expanded) -> list[Path]:
                 why = "berkas sementara/tersembunyi" if hidden else f"bukan tabel ({kind})"
                 expanded.skipped.append((candidate, None, why))
         if len(files) == before:
-            raise UnusableInputError(Location(str(path)), "the folder holds no workbook or CSV file")
+            raise UnusableInputError(
+                Location(str(path)),
+                "the folder holds no workbook or CSV file",
+                "Give the extract's file, or the folder of KPU workbooks (.xlsx) or CSV files",
+            )
     return files
 
 
