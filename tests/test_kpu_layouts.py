@@ -443,3 +443,31 @@ def test_a_dukcapil_workbook_of_several_sheets_is_read_whole(tmp_path, original)
     assert _changed(got["status"], want["status"]) == {}
     assert got["dukcapil_check"].equals(want["dukcapil_check"])
     assert got["proposed_nik"].equals(want["proposed_nik"])
+
+
+def test_a_roster_kept_as_one_sheet_per_status_is_read_whole(tmp_path, original):
+    source = openpyxl.load_workbook(ROSTER)["DATA WBP"]
+    rows = [[cell.value for cell in row] for row in source.iter_rows()]
+    header = next(index for index, row in enumerate(rows) if row[0] == "NO")
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    halves = {"TAHANAN": rows[header + 1 : header + 76], "NARAPIDANA": rows[header + 76 :]}
+    for name, part in halves.items():
+        sheet = workbook.create_sheet(name)
+        for row in [*rows[:header], rows[header], *part]:
+            sheet.append(row)
+    workbook.create_sheet("REKAP").append(["GOLONGAN", "JUMLAH"])
+    path = tmp_path / "wbp.xlsx"
+    workbook.save(path)
+    result = reconcile(path, KPU, dukcapil_path=DUKCAPIL, site=load_site(SITE), profile=load_profile("pemilu2024"))
+    frame = result.roster.frame
+    assert set(frame["source_sheet"]) == {"TAHANAN", "NARAPIDANA"}
+    places = zip(frame["source_sheet"], frame["sheet_row"], strict=True)
+    by_place = dict(zip(places, result.decisions["status"], strict=True))
+    first_rows = len(halves["TAHANAN"])
+    want = original.decisions.set_index("source_row")["status"]
+    moved = {
+        (("TAHANAN", row) if row <= header + 1 + first_rows else ("NARAPIDANA", row - first_rows)): status
+        for row, status in want.items()
+    }
+    assert by_place == moved

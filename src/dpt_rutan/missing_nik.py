@@ -182,7 +182,7 @@ def find_missing_nik(
     """List every inmate whose NIK is missing or cannot be trusted, with candidate NIKs from the extracts given.
     A KPU extract is read in blocks of ``block_bytes``."""
     settings = settings or match.MatchSettings()
-    table = io.read_table(roster_path, sheet=sheet, mapping=mapping, required=(Field.NAME,))
+    table = sources.read_roster(roster_path, sheet, mapping=mapping)
     roster = RosterPeople.of(prepare_people(table, reference_date=profile.voting_day), settings)
     extracts: dict[Source, ExtractRows] = {}
     if dukcapil_path is not None:

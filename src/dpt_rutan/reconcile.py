@@ -15,11 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import decide, io, listing, match, sources
+from . import decide, listing, match, sources
 from .blocks import BLOCK_BYTES
 from .election import ElectionProfile
 from .errors import DptRutanError, empty_findings
-from .fields import Field
 from .people import People, match_view, prepare_people
 from .screen import PassProgress, screen_extract
 from .site import Site
@@ -332,7 +331,7 @@ def reconcile(
     the inmates are kept (``screen.py``), so memory follows the roster, not the extract."""
     clock = _Stopwatch()
     with clock.stage("read roster"):
-        table = io.read_table(roster_path, sheet=roster_sheet, mapping=mapping, required=(Field.NAME,))
+        table = sources.read_roster(roster_path, roster_sheet, mapping=mapping)
     (result,) = reconcile_sites(
         [SiteRoster(site, table)],
         kpu_path,

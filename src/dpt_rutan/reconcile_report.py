@@ -92,7 +92,11 @@ def full_list(result: ReconcileResult) -> pd.DataFrame:
         *MODEL_A_COLUMNS,
         *[c for c in STATUS_COLUMNS if c not in ("source_row", "reg_no")],
     ]
-    return merged[order].rename(columns=columns)
+    full = merged[order].rename(columns=columns)
+    if "source_sheet" in roster:  # a roster of several sheets: where each row is in its own sheet
+        full.insert(1, "LEMBAR", roster["source_sheet"].to_numpy())
+        full.insert(2, "BARIS DI LEMBAR", roster["sheet_row"].to_numpy())
+    return full
 
 
 def summary(result: ReconcileResult) -> pd.DataFrame:

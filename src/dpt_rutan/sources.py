@@ -29,6 +29,7 @@ from .fields import Field
 
 READABLE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".txt", ".tsv"})
 ORIGIN_COLUMNS = ("source_file", "source_sheet", "sheet_row")
+_HEADER_WORDS = {Field.NAME: "NAMA", Field.NIK: "NIK", Field.PRISON: "UPT"}
 PART_COLUMNS = ["BERKAS", "LEMBAR", "STATUS", "BARIS DATA", "BARIS BUKAN DATA", "LOKASI DARI JUDUL", "KETERANGAN"]
 
 
@@ -80,7 +81,7 @@ def _sheet_verdict(
     if score == 0:
         return "tanpa judul kolom (NIK, NAMA, ...)"
     if not io._has_required(grid, index, extra, mapping, required):
-        return "judul kolom tanpa " + "/".join(f.value.upper() for f in required)
+        return "judul kolom tanpa " + "/".join(_HEADER_WORDS.get(f, f.value.upper()) for f in required)
     return ""
 
 
@@ -169,6 +170,7 @@ class PartsBlocks:
         mapping: Mapping[str, str] | None,
         required: tuple[Field, ...],
         block_bytes: int = BLOCK_BYTES,
+        place_by_title: bool = True,
     ) -> None:
         self.path, self.skipped = root, expanded.skipped
         self._parts: list[_Opened] = []
@@ -179,7 +181,7 @@ class PartsBlocks:
             described = blocks.description
             if len(expanded.parts) > 1:
                 blocks.release()
-            title = title_block.location_of(part.path, part.sheet, described.header_row)
+            title = title_block.location_of(part.path, part.sheet, described.header_row) if place_by_title else {}
             title = {name: value for name, value in title.items() if name not in described.data}
             self._parts.append(_Opened(blocks, title, described))
         sizes = {opened.blocks.path: opened.blocks.size for opened in self._parts}
@@ -313,11 +315,20 @@ def open_extract(
     mapping: Mapping[str, str] | None = None,
     required: tuple[Field, ...] = (Field.NAME, Field.NIK),
     block_bytes: int = BLOCK_BYTES,
+    place_by_title: bool = True,
 ) -> PartsBlocks:
-    """The parts of a KPU or Dukcapil argument, ready to be read block by block."""
+    """The parts of a KPU or Dukcapil argument, ready to be read block by block. ``place_by_title``: a title block's
+    location is where the rows are listed (KPU); a roster's title names the prison, not its inmates' homes."""
     paths = [Path(inputs)] if isinstance(inputs, str | Path) else [Path(p) for p in inputs]
     expanded = expand(paths, sheets, mapping=mapping, required=required)
-    return PartsBlocks(_root(paths), expanded, mapping=mapping, required=required, block_bytes=block_bytes)
+    return PartsBlocks(
+        _root(paths),
+        expanded,
+        mapping=mapping,
+        required=required,
+        block_bytes=block_bytes,
+        place_by_title=place_by_title,
+    )
 
 
 def blocks_for_screen(parts: PartsBlocks) -> TableBlocks | PartsBlocks:
@@ -335,3 +346,16 @@ def read_extract(
     """All parts as one table in memory (a Dukcapil extract, a roster): what ``io.read_table`` gives for one."""
     parts = open_extract(inputs, sheets, mapping=mapping, required=required)
     return read_whole(blocks_for_screen(parts)), parts
+
+
+def read_roster(
+    path: Path, sheet: str | None, *, mapping: Mapping[str, str] | None, required: tuple[Field, ...] = (Field.NAME,)
+) -> io.ReadTable:
+    """A roster: the sheet asked for, else every sheet with a roster header (a prison may keep one sheet per block,
+    or Tahanan and Narapidana apart) as one table; a roster of one sheet is read exactly as ``io.read_table`` does."""
+    if sheet is not None or io._file_kind(Path(path)) == "text":
+        return io.read_table(path, sheet=sheet, mapping=mapping, required=required)
+    parts = open_extract(path, mapping=mapping, required=required, place_by_title=False)
+    if len(parts._parts) == 1:
+        return io.read_table(path, sheet=parts._parts[0].blocks.sheet, mapping=mapping, required=required)
+    return read_whole(parts)
