@@ -471,3 +471,26 @@ def test_a_roster_kept_as_one_sheet_per_status_is_read_whole(tmp_path, original)
         for row, status in want.items()
     }
     assert by_place == moved
+
+
+def test_a_footer_that_counts_other_than_the_rows_read_is_said(tmp_path):
+    folder = write_kpu_folder(tmp_path / "dpt_kab", kpu_rows())
+    path = folder / "A-DAFTAR PEMILIH KAUMAN.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["TPS 901"]
+    sheet.cell(row=sheet.max_row, column=1, value="JUMLAH PEMILIH : 55")
+    workbook.save(path)
+    result = _reconcile(folder)
+    parts = result.kpu_parts.set_index(["BERKAS", "LEMBAR"])
+    assert parts.loc[("A-DAFTAR PEMILIH KAUMAN.xlsx", "TPS 901"), "JUMLAH PEMILIH (KAKI)"] == 55
+    read = result.kpu_parts[result.kpu_parts["STATUS"] == "dibaca"]
+    assert (read["JUMLAH PEMILIH (KAKI)"] == read["BARIS DATA"]).sum() == len(read) - 1
+    assert any("TPS 901" in note and "55 pemilih, terbaca 54" in note for note in result.notes)
+
+
+def test_an_extract_that_names_no_kecamatan_says_tps_numbers_alone_decide(tmp_path):
+    rows = kpu_rows()
+    for header in ("KELURAHAN", "KECAMATAN", "KABUPATEN/KOTA", "PROVINSI"):
+        rows = _without(rows, header)
+    result = _reconcile(write_kpu(tmp_path / "dpt.csv", rows))
+    assert any("menurut nomor TPS saja" in note for note in result.notes)

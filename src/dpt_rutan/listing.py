@@ -204,6 +204,12 @@ def extract_checks(
     unplaced = unresolved_note(frame)
     if unplaced:
         notes.append(unplaced)
+    if Field.DISTRICT.value not in frame and decide.at_prison_tps(frame, rules).any():
+        notes.append(
+            "PERHATIAN: DPT tidak menyebut kecamatan (kolom atau judul lembar): pemilih di TPS "
+            + ", ".join(str(number) for number in rules.prison_tps)
+            + " dianggap terdaftar di TPS rutan menurut nomor TPS saja"
+        )
     missing = _site_tps_missing(frame, coverage, loksus_tps, rules)
     if missing:
         notes.append(missing)

@@ -240,7 +240,7 @@ def _screened_extract(
         site_regencies=frozenset(prison.rules.prison_district[:5] for prison in prisons),
         progress=progress,
     )
-    parts.count_single(screened.rows_read, len(screened.table.skipped))
+    parts.count_single(screened.rows_read, screened.table.skipped)
     kpu = prepare_people(screened.table, reference_date=profile.voting_day, require_rows=False)
     kpu.frame = listing.with_listing(kpu.frame, screened.regency)
     view = match_view(kpu.frame)
@@ -309,6 +309,7 @@ def _decide(
         extract.kpu, extract.regency, extract.coverage, extract.loksus_tps, rules
     )
     result.kpu_parts, result.kpu_files = extract.parts.parts_frame(), extract.parts.files()
+    result.notes += extract.parts.footer_notes()
     result.check_conservation()
     return result
 

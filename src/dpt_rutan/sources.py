@@ -14,6 +14,7 @@ previous part's, so a row is one number across the whole input. A single file wi
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,7 +31,27 @@ from .fields import Field
 READABLE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".txt", ".tsv"})
 ORIGIN_COLUMNS = ("source_file", "source_sheet", "sheet_row")
 _HEADER_WORDS = {Field.NAME: "NAMA", Field.NIK: "NIK", Field.PRISON: "UPT"}
-PART_COLUMNS = ["BERKAS", "LEMBAR", "STATUS", "BARIS DATA", "BARIS BUKAN DATA", "LOKASI DARI JUDUL", "KETERANGAN"]
+PART_COLUMNS = [
+    "BERKAS",
+    "LEMBAR",
+    "STATUS",
+    "BARIS DATA",
+    "BARIS BUKAN DATA",
+    "JUMLAH PEMILIH (KAKI)",
+    "LOKASI DARI JUDUL",
+    "KETERANGAN",
+]
+_FOOTER = re.compile(r"JUMLAH\s+(?:PEMILIH|DPT|DPTB)\b[\s|:]*([\d.,]+)", re.IGNORECASE)
+
+
+def footer_count(skipped: pd.DataFrame) -> int | None:
+    """The voters a sheet's footer counts ("JUMLAH PEMILIH : 54"), else None."""
+    texts = skipped["text"] if "text" in skipped else pd.Series(dtype=str)
+    for text in texts:
+        match = _FOOTER.search(str(text))
+        if match:
+            return int(re.sub(r"[.,]", "", match.group(1)))
+    return None
 
 
 @dataclass(frozen=True)
@@ -132,6 +153,12 @@ def expand(
     return expanded
 
 
+def _footer_differs(opened: _Opened) -> str:
+    if opened.footer is None or opened.footer == opened.data_rows:
+        return ""
+    return f"kaki lembar menghitung {opened.footer} pemilih, terbaca {opened.data_rows} baris: periksa lembar ini"
+
+
 def with_rows(path: Path, rows_read: int | None) -> list[tuple[Path, int | None]]:
     """``(file, rows read)`` for provenance: a folder is its readable files, each checksummed (rows: the total's)."""
     if not Path(path).is_dir():
@@ -157,6 +184,7 @@ class _Opened:
     description: io.ReadTable
     data_rows: int = 0
     other_rows: int = 0
+    footer: int | None = None  # what the sheet's footer counts
 
 
 class PartsBlocks:
@@ -245,7 +273,7 @@ class PartsBlocks:
             started_over.append(True)
 
         for opened in self._parts:
-            last, opened.data_rows, opened.other_rows = 0, 0, 0
+            last, opened.data_rows, opened.other_rows, opened.footer = 0, 0, 0, None
             for block in opened.blocks.blocks(restart=start_over):
                 if started_over:
                     raise _StartOver
@@ -257,6 +285,7 @@ class PartsBlocks:
                 last = max([last, *(int(row) for row in rows if pd.notna(row))])
                 opened.data_rows += len(block.data)
                 opened.other_rows += len(block.skipped)
+                opened.footer = footer_count(block.skipped) or opened.footer
                 self.bytes_read = done_bytes + opened.blocks.bytes_read
                 yield replace(
                     self.description,
@@ -287,18 +316,28 @@ class PartsBlocks:
                 "dibaca",
                 opened.data_rows,
                 opened.other_rows,
+                opened.footer,
                 ", ".join(f"{name}: {value}" for name, value in opened.title.items()),
-                "",
+                _footer_differs(opened),
             )
             for opened in self._parts
         ]
-        skipped = [(path.name, sheet or "", "dilewati", 0, 0, "", why) for path, sheet, why in self.skipped]
+        skipped = [(path.name, sheet or "", "dilewati", 0, 0, None, "", why) for path, sheet, why in self.skipped]
         return pd.DataFrame(read + skipped, columns=PART_COLUMNS)
 
-    def count_single(self, rows_read: int, rows_skipped: int) -> None:
+    def count_single(self, rows_read: int, skipped: pd.DataFrame) -> None:
         """The rows of the one part when ``TableBlocks`` read it alone (:func:`blocks_for_screen`)."""
         if self.single:
-            self._parts[0].data_rows, self._parts[0].other_rows = rows_read, rows_skipped
+            only = self._parts[0]
+            only.data_rows, only.other_rows, only.footer = rows_read, len(skipped), footer_count(skipped)
+
+    def footer_notes(self) -> list[str]:
+        """A line for each sheet whose footer counts other than the rows read from it."""
+        return [
+            f"PERHATIAN: DPT {opened.blocks.path.name} [{opened.blocks.sheet or '-'}]: {_footer_differs(opened)}"
+            for opened in self._parts
+            if _footer_differs(opened)
+        ]
 
     def files(self) -> list[tuple[Path, int]]:
         """Each file read and its data rows, for provenance."""
