@@ -146,7 +146,6 @@ class _RegionSamples:
         self._loksus: list[pd.DataFrame] = []
 
     def add(self, data: pd.DataFrame, nik_clean: pd.Series) -> None:
-        self.nik_regencies.update(listing.nik_regency_counts(nik_clean))
         self._add_loksus(data)
         niks = nik_clean.to_numpy(dtype=object)
         columns = [data[field].to_numpy(dtype=object) for field in _REGION_INPUTS if field in data]
@@ -202,6 +201,7 @@ class _Context:
     reference_date: date
     settings: match.MatchSettings
     name_norms: _PerDistinct = field(default_factory=lambda: _name_parts("name_norm"))
+    count_nik_regencies: bool = False  # only when neither the file's name nor the site says its regency
 
 
 def _plausible(data: pd.DataFrame, pairs: pd.DataFrame, open_roster: pd.DataFrame, context: _Context) -> np.ndarray:
@@ -360,6 +360,8 @@ def _main_pass(
             kept.notes.append(block.row_notes)
         kept.rows_read += len(data)
         kept.regions.add(data, view["nik_clean"])
+        if context.count_nik_regencies:
+            kept.regions.nik_regencies.update(listing.nik_regency_counts(view["nik_clean"]))
         tell(kept.rows_read)
     return kept
 
@@ -400,7 +402,9 @@ def screen_extract(
     ``site_regencies``, the prisons' regencies, place the rows of a file that names none (``listing.py``)."""
 
     described = blocks.description
+    path = getattr(blocks, "path", None)
     context = _Context(described, reference_date, settings)
+    context.count_nik_regencies = len(site_regencies) != 1 and not (path and listing.regency_in_file_name(path))
     look = _quick_look(blocks, roster, rules, reference_date, settings, _told(progress, "NIK (sekilas)", blocks))
     main = _main_pass(
         blocks, roster, look, rules, extra_niks, context, _told(progress, "baris untuk pencocokan", blocks)
@@ -417,7 +421,7 @@ def screen_extract(
         skipped=concat_rows(main.skipped, described.skipped),
         row_notes=notes,
     )
-    regency = listing.extract_regency(getattr(blocks, "path", None), site_regencies, main.regions.nik_regencies)
+    regency = listing.extract_regency(path, site_regencies, main.regions.nik_regencies)
     coverage, loksus = main.regions.coverage(described, reference_date, regency)
     return ScreenedExtract(table, main.rows_read, coverage, regency, loksus)
 

@@ -382,9 +382,13 @@ def read_extract(
     mapping: Mapping[str, str] | None = None,
     required: tuple[Field, ...] = (Field.NAME, Field.NIK),
 ) -> tuple[io.ReadTable, PartsBlocks]:
-    """All parts as one table in memory (a Dukcapil extract, a roster): what ``io.read_table`` gives for one."""
-    parts = open_extract(inputs, sheets, mapping=mapping, required=required)
-    return read_whole(blocks_for_screen(parts)), parts
+    """All parts as one table in memory (a Dukcapil extract): what ``io.read_table`` gives for one. A title block's
+    location is not added: a Dukcapil row's address is where the person lives, in its own columns."""
+    parts = open_extract(inputs, sheets, mapping=mapping, required=required, place_by_title=False)
+    if parts.single:
+        only = parts._parts[0].blocks
+        return io.read_table(only.path, sheet=only.sheet, mapping=mapping, required=required), parts
+    return read_whole(parts), parts
 
 
 def read_roster(
