@@ -9,6 +9,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dpt_rutan import listing, regions, title_block
@@ -494,3 +496,26 @@ def test_an_extract_that_names_no_kecamatan_says_tps_numbers_alone_decide(tmp_pa
         rows = _without(rows, header)
     result = _reconcile(write_kpu(tmp_path / "dpt.csv", rows))
     assert any("menurut nomor TPS saja" in note for note in result.notes)
+
+
+_PLACE_NAME = st.text(alphabet="ABCDEFGHIJKLMNOPRSTUWY ", min_size=1, max_size=20).map(str.strip).filter(bool)
+_LAYOUTS = st.sampled_from(["{label} : {value}", "{label}|:|{value}", "{label} :|{value}", "{label}:{value}"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    district=_PLACE_NAME.filter(lambda name: not re.search(r"\b(KEC|KAB|KOTA|DESA|TPS|PROV)", name)),
+    village=_PLACE_NAME.filter(lambda name: not re.search(r"\b(KEC|KAB|KOTA|DESA|TPS|PROV|KEL)", name)),
+    tps=st.integers(min_value=1, max_value=999),
+    layout=_LAYOUTS,
+    one_line=st.booleans(),
+)
+def test_title_blocks_read_back_whatever_their_layout(district, village, tps, layout, one_line):
+    pairs = [("KECAMATAN", district), ("DESA/KELURAHAN", village), ("TPS", str(tps))]
+    lines = [layout.format(label=label, value=value).split("|") for label, value in pairs]
+    rows = [[cell for line in lines for cell in [*line, ""]]] if one_line else lines
+    assert title_block.read_title([["DAFTAR PEMILIH TETAP"], *rows]) == {
+        "district": district,
+        "village": village,
+        "tps": str(tps),
+    }
