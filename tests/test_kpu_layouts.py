@@ -447,7 +447,9 @@ def test_a_dukcapil_workbook_of_several_sheets_is_read_whole(tmp_path, original)
     assert got["proposed_nik"].equals(want["proposed_nik"])
 
 
-def test_a_roster_kept_as_one_sheet_per_status_is_read_whole(tmp_path, original):
+def write_roster_by_status(path: Path) -> tuple[int, int]:
+    """The example roster as two sheets, TAHANAN and NARAPIDANA, each under the title block and header, and a REKAP
+    sheet; returns the header's 0-based index and the rows of the first sheet."""
     source = openpyxl.load_workbook(ROSTER)["DATA WBP"]
     rows = [[cell.value for cell in row] for row in source.iter_rows()]
     header = next(index for index, row in enumerate(rows) if row[0] == "NO")
@@ -459,14 +461,18 @@ def test_a_roster_kept_as_one_sheet_per_status_is_read_whole(tmp_path, original)
         for row in [*rows[:header], rows[header], *part]:
             sheet.append(row)
     workbook.create_sheet("REKAP").append(["GOLONGAN", "JUMLAH"])
-    path = tmp_path / "wbp.xlsx"
     workbook.save(path)
+    return header, len(halves["TAHANAN"])
+
+
+def test_a_roster_kept_as_one_sheet_per_status_is_read_whole(tmp_path, original):
+    path = tmp_path / "wbp.xlsx"
+    header, first_rows = write_roster_by_status(path)
     result = reconcile(path, KPU, dukcapil_path=DUKCAPIL, site=load_site(SITE), profile=load_profile("pemilu2024"))
     frame = result.roster.frame
     assert set(frame["source_sheet"]) == {"TAHANAN", "NARAPIDANA"}
     places = zip(frame["source_sheet"], frame["sheet_row"], strict=True)
     by_place = dict(zip(places, result.decisions["status"], strict=True))
-    first_rows = len(halves["TAHANAN"])
     want = original.decisions.set_index("source_row")["status"]
     moved = {
         (("TAHANAN", row) if row <= header + 1 + first_rows else ("NARAPIDANA", row - first_rows)): status
@@ -519,3 +525,19 @@ def test_title_blocks_read_back_whatever_their_layout(district, village, tps, la
         "village": village,
         "tps": str(tps),
     }
+
+
+def test_reconcile_sites_reads_every_sheet_of_a_prisons_roster(tmp_path):
+    write_roster_by_status(tmp_path / "wbp.xlsx")
+    table = tmp_path / "upt.csv"
+    table.write_text(
+        "Nama UPT,Kode Kecamatan,Kelurahan,TPS,Kode UPT,Berkas WBP\n"
+        "Rutan Kelas IIB Blora,33.16.09,Kauman,901,,wbp.xlsx\n",
+        encoding="utf-8",
+    )
+    result = run("reconcile-sites", table, KPU, "-o", tmp_path / "hasil")
+    assert result.exit_code == 0, result.output
+    full = pd.read_excel(
+        tmp_path / "hasil" / "01-rutan-kelas-iib-blora.xlsx", sheet_name="Model A lengkap", dtype=str, engine="openpyxl"
+    )
+    assert len(full) == 150 and set(full["LEMBAR"]) == {"TAHANAN", "NARAPIDANA"}
