@@ -30,6 +30,7 @@ from .fields import Field
 
 READABLE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".txt", ".tsv"})
 ORIGIN_COLUMNS = ("source_file", "source_sheet", "sheet_row")
+DAMAGED = "lembar rusak, tidak terbaca: simpan ulang berkas sebagai .xlsx"
 _HEADER_WORDS = {Field.NAME: "NAMA", Field.NIK: "NIK", Field.PRISON: "UPT"}
 PART_COLUMNS = [
     "BERKAS",
@@ -96,7 +97,10 @@ def _sheet_verdict(
     path: Path, workbook: calamine.CalamineWorkbook, name: str, mapping: Mapping[str, str] | None, required
 ) -> str:
     """ "" when the sheet has a header with every required field, else why it is skipped."""
-    grid = io._sheet_grid(path, workbook, name)
+    try:
+        grid = io._Grid(top=title_block.sheet_top(workbook, name), body_after=None, labels=io.column_letter)
+    except calamine.CalamineError:
+        return DAMAGED
     extra = list((mapping or {}).values())
     index, score = hdr.find_header_row(grid.top, extra)
     if score == 0:
@@ -332,8 +336,11 @@ class PartsBlocks:
             only.data_rows, only.other_rows, only.footer = rows_read, len(skipped), footer_count(skipped)
 
     def footer_notes(self) -> list[str]:
-        """A line for each sheet whose footer counts other than the rows read from it."""
-        return [
+        """A line for each sheet whose footer counts other than the rows read from it, and each damaged sheet."""
+        damaged = [
+            f"PERHATIAN: DPT {path.name} [{sheet}]: {why}" for path, sheet, why in self.skipped if why == DAMAGED
+        ]
+        return damaged + [
             f"PERHATIAN: DPT {opened.blocks.path.name} [{opened.blocks.sheet or '-'}]: {_footer_differs(opened)}"
             for opened in self._parts
             if _footer_differs(opened)

@@ -63,7 +63,14 @@ def _top_rows(path: Path, sheet: str | None, rows: int) -> list[list[str]]:
         delimiter = io._choose_delimiter("\n".join(lines)) if lines else ","
         return [line.split(delimiter) for line in lines]
     with io._open_workbook(path, io._file_kind(path)) as workbook:
-        return io._sheet_grid(path, workbook, sheet).top[:rows]
+        return sheet_top(workbook, sheet, rows)
+
+
+def sheet_top(workbook, sheet: str, rows: int = io.MAX_HEADER_SCAN) -> list[list[str]]:
+    """The first ``rows`` rows of a workbook's sheet as text, without reading the rest (a sheet may be long)."""
+    # Empty leading rows kept, as io reads the sheet: row numbers must agree with the header row it found.
+    top = workbook.get_sheet_by_name(sheet).to_python(nrows=rows, skip_empty_area=False)
+    return [[io._cell_text(value) for value in row] for row in top]
 
 
 def location_of(path: Path, sheet: str | None, header_row: int) -> dict[str, str]:
