@@ -24,7 +24,7 @@ import python_calamine as calamine
 
 from . import headers as hdr
 from . import io, title_block
-from .blocks import BLOCK_BYTES, TableBlocks, read_whole
+from .blocks import BLOCK_BYTES, TableBlocks, _empty_body, read_whole
 from .errors import Location, UnusableInputError
 from .fields import Field
 
@@ -177,6 +177,16 @@ def _root(inputs: Sequence[Path]) -> Path:
     return Path(os.path.commonpath([Path(p).resolve() for p in inputs]))
 
 
+def _header_only(part: Part, mapping: Mapping[str, str] | None, required: tuple[Field, ...]) -> io.ReadTable:
+    """What ``TableBlocks.description`` gives for a workbook's sheet, from its first rows only: a folder's workbooks
+    are read in full only when their rows are wanted."""
+    with io._open_workbook(part.path, io._file_kind(part.path)) as workbook:
+        top = title_block.sheet_top(workbook, part.sheet)
+    grid = io._Grid(top=top, body_after=None, labels=io.column_letter)
+    header = io._find_header(part.path, part.sheet, grid, mapping, required)
+    return header.table(_empty_body(len(header.labels)))
+
+
 class _StartOver(Exception):
     """Not an error: a part turned out to need another codec; every part is read again from the first."""
 
@@ -210,9 +220,8 @@ class PartsBlocks:
             blocks = TableBlocks(
                 part.path, sheet=part.sheet, mapping=mapping, required=required, block_bytes=block_bytes
             )
-            described = blocks.description
-            if len(expanded.parts) > 1:
-                blocks.release()
+            several_sheets = part.sheet is not None and len(expanded.parts) > 1
+            described = _header_only(part, mapping, required) if several_sheets else blocks.description
             title = title_block.location_of(part.path, part.sheet, described.header_row) if place_by_title else {}
             title = {name: value for name, value in title.items() if name not in described.data}
             self._parts.append(_Opened(blocks, title, described))
