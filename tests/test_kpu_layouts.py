@@ -541,3 +541,26 @@ def test_reconcile_sites_reads_every_sheet_of_a_prisons_roster(tmp_path):
         tmp_path / "hasil" / "01-rutan-kelas-iib-blora.xlsx", sheet_name="Model A lengkap", dtype=str, engine="openpyxl"
     )
     assert len(full) == 150 and set(full["LEMBAR"]) == {"TAHANAN", "NARAPIDANA"}
+
+
+def _roster_without(tmp_path: Path, header: str) -> Path:
+    workbook = openpyxl.load_workbook(ROSTER)
+    sheet = workbook["DATA WBP"]
+    column = next(cell.column for cell in sheet[5] if cell.value == header)
+    sheet.delete_cols(column)
+    path = tmp_path / f"wbp_tanpa_{header.replace(' ', '_').replace('/', '_')}.xlsx"
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("roster_lacks", [None, "NIK", "KAB/KOTA"])
+def test_masked_extracts_and_rosters_without_nik_are_no_crash(tmp_path, roster_lacks):
+    """Empty frames met on the way (no usable NIK on either side) once crashed the region lookup."""
+    rows = _masked(_without(kpu_rows(), "KABUPATEN/KOTA"), "NIK", "NKK", keep=4)
+    kpu = write_kpu(tmp_path / "dpt.csv", rows)
+    roster = _roster_without(tmp_path, roster_lacks) if roster_lacks else ROSTER
+    reconciled = run("reconcile", roster, kpu, "--site", SITE)
+    assert reconciled.exit_code == 0, reconciled.output
+    assert "150 rows read = sum of statuses" in reconciled.output
+    listed = run("missing-nik", roster, "--kpu", kpu, "--site", SITE)
+    assert listed.exit_code in (0, 1), listed.output
