@@ -295,11 +295,11 @@ def reconcile(
         )
     render_reconcile(result, show_nik)
     if output is not None:
-        _write_reconcile_report(result, kpu, output, output_type, inputs=[])
+        _write_reconcile_report(result, output, output_type, inputs=[])
 
 
 def _write_reconcile_report(
-    result, kpu: list[Path], output: Path, output_type: str | None, inputs: list[Path], *, quiet: bool = False
+    result, output: Path, output_type: str | None, inputs: list[Path], *, quiet: bool = False
 ) -> None:
     sources = [(result.roster.table.path, len(result.roster.frame)), *result.kpu_files]
     if result.dukcapil is not None:
@@ -364,7 +364,7 @@ def reconcile_sites_command(
     sources = sites_report.input_sources(result, rosters, sites)
     inputs = [path for path, _ in sources]
     for prison, name in zip(result.prisons, sites_report.report_names(result, kind), strict=True):
-        _write_reconcile_report(prison, kpu, output / name, kind, inputs, quiet=True)
+        _write_reconcile_report(prison, output / name, kind, inputs, quiet=True)
     if kind == "csv":
         for title, frame in sites_report.tables(result, rosters, kind).items():
             report.write_csv(output / sites_report.csv_name(title), frame, inputs=inputs)
