@@ -114,6 +114,7 @@ class TableBlocks:
         self,
         path: Path | str,
         *,
+        sheet: str | None = None,
         mapping: Mapping[str, str] | None = None,
         required: tuple[Field, ...] = (),
         block_bytes: int = BLOCK_BYTES,
@@ -121,6 +122,7 @@ class TableBlocks:
         self.path = Path(path)
         self.size = self.path.stat().st_size if self.path.is_file() else 0
         self._overrides, self._required, self._block_bytes = mapping, required, block_bytes
+        self.sheet = sheet  # of a workbook: None reads the first sheet with a recognisable header
         self._whole: io.ReadTable | None = None
         self.bytes_read = 0  # of the pass under way, after the last block handed out
         self._codec: str | None = None
@@ -135,8 +137,12 @@ class TableBlocks:
 
     def _whole_table(self) -> io.ReadTable:
         if self._whole is None:
-            self._whole = io.read_table(self.path, mapping=self._overrides, required=self._required)
+            self._whole = io.read_table(self.path, sheet=self.sheet, mapping=self._overrides, required=self._required)
         return self._whole
+
+    def release(self) -> None:
+        """Let go of a workbook's rows until the next pass (a folder of workbooks is read one at a time)."""
+        self._whole = None
 
     def _open(self) -> io._Header | None:
         """The header of a CSV that can be read in blocks; None for anything read whole."""

@@ -30,6 +30,7 @@ from . import (
     report,
     sites_report,
 )
+from . import sources as extract_sources
 from .dapil import load_dapil
 from .diff import diff_files
 from .election import ElectionProfile, available_profiles, load_profile
@@ -60,6 +61,17 @@ state = {"debug": False}
 # Shared options, defined once.
 SheetOption = Annotated[
     str | None, typer.Option("--sheet", help="Sheet name or 0-based index (default: the first sheet with a header).")
+]
+KpuSheetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kpu-sheet",
+        help="Read only this sheet of each KPU workbook (name or 0-based index; repeatable). Default: every sheet.",
+    ),
+]
+KpuArgument = Annotated[
+    list[Path],
+    typer.Argument(help="The KPU voter-list extract (DPT): a file, several files, or a folder; every sheet is read."),
 ]
 MapOption = Annotated[
     list[str] | None,
@@ -261,7 +273,7 @@ def validate(
 @handles_errors
 def reconcile(
     roster: Annotated[Path, typer.Argument(help="The prison's inmate roster (SDP export, .xlsx or .csv).")],
-    kpu: Annotated[Path, typer.Argument(help="The KPU voter-list extract (DPT) of the area.")],
+    kpu: KpuArgument,
     dukcapil: Annotated[Path | None, typer.Option(help="A Dukcapil extract, to confirm and propose NIKs.")] = None,
     site_file: SiteOption = None,
     election: ElectionOption = None,
@@ -270,6 +282,7 @@ def reconcile(
     village: Annotated[str | None, typer.Option(help="Kelurahan/desa of the prison's TPS.")] = None,
     tps: TpsOption = None,
     sheet: SheetOption = None,
+    kpu_sheet: KpuSheetOption = None,
     mapping: MapOption = None,
     output: OutputOption = None,
     output_type: FormatOption = None,
@@ -286,20 +299,21 @@ def reconcile(
             profile=profile,
             dukcapil_path=dukcapil,
             roster_sheet=sheet,
+            kpu_sheets=kpu_sheet or (),
             mapping=parse_mapping(mapping),
             progress=progress,
         )
     render_reconcile(result, show_nik)
     if output is not None:
-        _write_reconcile_report(result, kpu, output, output_type, inputs=[])
+        _write_reconcile_report(result, output, output_type, inputs=[])
 
 
 def _write_reconcile_report(
-    result, kpu: Path, output: Path, output_type: str | None, inputs: list[Path], *, quiet: bool = False
+    result, output: Path, output_type: str | None, inputs: list[Path], *, quiet: bool = False
 ) -> None:
-    sources = [(result.roster.table.path, len(result.roster.frame)), (kpu, result.kpu_rows_read)]
+    sources = [(result.roster.table.path, len(result.roster.frame)), *result.kpu_files]
     if result.dukcapil is not None:
-        sources.append((result.dukcapil.table.path, len(result.dukcapil.frame)))
+        sources += extract_sources.with_rows(result.dukcapil.table.path, len(result.dukcapil.frame))
     write_report(
         output,
         output_type,
@@ -322,7 +336,7 @@ def reconcile_sites_command(
         Path,
         typer.Argument(help="The site table (.csv/.xlsx): one row per prison: Nama UPT, Kode Kecamatan, TPS, ..."),
     ],
-    kpu: Annotated[Path, typer.Argument(help="The KPU voter-list extract (DPT) of the province.")],
+    kpu: KpuArgument,
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for one report per prison and the summary.")],
     roster: Annotated[
         list[Path] | None,
@@ -331,6 +345,7 @@ def reconcile_sites_command(
     dukcapil: Annotated[Path | None, typer.Option(help="A Dukcapil extract, to confirm and propose NIKs.")] = None,
     election: ElectionOption = None,
     sheet: SheetOption = None,
+    kpu_sheet: KpuSheetOption = None,
     mapping: MapOption = None,
     output_type: Annotated[str | None, typer.Option("--format", help="xlsx (default), csv or json.")] = None,
     allow_outside_paths: Annotated[
@@ -353,13 +368,19 @@ def reconcile_sites_command(
     profile = load_profile(election or entries[0].site.profile)
     with extract_progress() as progress:
         result = run_reconcile_sites(
-            rosters.prisons, kpu, profile=profile, dukcapil_path=dukcapil, mapping=parsed, progress=progress
+            rosters.prisons,
+            kpu,
+            kpu_sheets=kpu_sheet or (),
+            profile=profile,
+            dukcapil_path=dukcapil,
+            mapping=parsed,
+            progress=progress,
         )
     render_sites(result)
     sources = sites_report.input_sources(result, rosters, sites)
     inputs = [path for path, _ in sources]
     for prison, name in zip(result.prisons, sites_report.report_names(result, kind), strict=True):
-        _write_reconcile_report(prison, kpu, folder / name, kind, inputs, quiet=True)
+        _write_reconcile_report(prison, folder / name, kind, inputs, quiet=True)
     if kind == "csv":
         for title, frame in sites_report.tables(result, rosters, kind).items():
             report.write_csv(folder / sites_report.csv_name(title), frame, inputs=inputs)
@@ -445,6 +466,8 @@ def render_reconcile(result, show_nik: bool) -> None:
     table.add_section()
     table.add_row("total", f"{len(result.roster.frame)} rows read = sum of statuses", str(int(counts.sum())))
     console.print(table)
+    for note in result.notes:
+        console.print(plain(note), style="bold red" if note.startswith("PERHATIAN") else None)
     kpu_counts = result.kpu_side["status"].value_counts()
     for status, count in kpu_counts.items():
         console.print(f"KPU extract: {plain(status)} {count}")
@@ -545,12 +568,15 @@ def tps_plan(
 def missing_nik_command(
     roster: Annotated[Path, typer.Argument(help="The prison's inmate roster.")],
     dukcapil: Annotated[Path | None, typer.Option(help="A Dukcapil extract: candidate NIKs, NIKs not found.")] = None,
-    kpu: Annotated[Path | None, typer.Option(help="A KPU extract: candidate NIKs, NIKs not found.")] = None,
+    kpu: Annotated[
+        Path | None, typer.Option(help="A KPU extract (file or folder): candidate NIKs, NIKs not found.")
+    ] = None,
     site_file: SiteOption = None,
     election: ElectionOption = None,
     name: NameOption = None,
     district_code: DistrictCodeOption = None,
     sheet: SheetOption = None,
+    kpu_sheet: KpuSheetOption = None,
     mapping: MapOption = None,
     output: OutputOption = None,
     show_nik: ShowNikOption = False,
@@ -566,6 +592,7 @@ def missing_nik_command(
             kpu_path=kpu,
             sheet=sheet,
             mapping=parse_mapping(mapping),
+            kpu_sheets=kpu_sheet or (),
         )
     console.print(plain(missing_nik_report.accounting_line(result)), highlight=False)
     listed = result.listed
@@ -616,7 +643,9 @@ def apply_nik_command(
 def diff(
     old: Annotated[Path, typer.Argument(help="The earlier roster (or KPU extract).")],
     new: Annotated[Path, typer.Argument(help="The later roster (or KPU extract), any header layout.")],
-    kpu: Annotated[Path | None, typer.Option(help="The current KPU extract, to check each action against.")] = None,
+    kpu: Annotated[
+        Path | None, typer.Option(help="The current KPU extract (file or folder), to check each action against.")
+    ] = None,
     site_file: SiteOption = None,
     election: ElectionOption = None,
     name: NameOption = None,
@@ -624,6 +653,7 @@ def diff(
     tps: TpsOption = None,
     old_sheet: Annotated[str | None, typer.Option(help="Sheet of the earlier file.")] = None,
     new_sheet: Annotated[str | None, typer.Option(help="Sheet of the later file.")] = None,
+    kpu_sheet: KpuSheetOption = None,
     mapping: MapOption = None,
     output: OutputOption = None,
     output_type: FormatOption = None,
@@ -641,13 +671,14 @@ def diff(
             old_sheet=old_sheet,
             new_sheet=new_sheet,
             mapping=parse_mapping(mapping),
+            kpu_sheets=kpu_sheet or (),
         )
     console.print(diff_report.terminal_summary(result), markup=False, highlight=False)
     if output is None:
         return
     inputs = [old, new, *([kpu] if kpu else [])]
     sources = [(old, len(result.old.frame)), (new, len(result.new.frame))]
-    sources += [(kpu, result.kpu_rows_read)] if kpu and result.kpu is not None else []
+    sources += extract_sources.with_rows(kpu, result.kpu_rows_read) if kpu and result.kpu is not None else []
     provenance = report.Provenance.for_inputs(
         sources, profile=result.profile.name, settings=result.settings.model_dump()
     )

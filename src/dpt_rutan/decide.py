@@ -165,11 +165,12 @@ def tps_number(text: pd.Series) -> pd.Series:
 def at_prison_tps(kpu: pd.DataFrame, rules: Rules) -> pd.Series:
     """KPU rows listed at the prison's TPS: the TPS number and, where the extract says, the prison's kecamatan.
 
-    TPS numbers repeat in every kelurahan, so a 901 elsewhere is not the prison's.
+    TPS numbers repeat in every kelurahan, so a 901 elsewhere is not the prison's. The kecamatan is where the extract
+    lists the row (``listing.py``), never where its NIK was issued.
     """
     number = tps_number(_column(kpu, "tps", ""))
     here = number.isin(list(rules.prison_tps)).fillna(False).astype(bool)
-    district = _column(kpu, "home_district", "").fillna("")
+    district = _column(kpu, "listed_district" if "listed_district" in kpu else "home_district", "").fillna("")
     here &= (district == "") | (district == rules.prison_district)
     if rules.prison_village:
         village = _column(kpu, "village", "").fillna("").astype(str).str.upper().str.strip()
@@ -192,8 +193,13 @@ class Coverage:
 
 
 def extract_coverage(kpu: pd.DataFrame) -> Coverage:
+    """The regions the extract lists voters in; a row the extract does not place counts where its address or NIK is."""
     regencies = kpu["home_regency"].fillna("")
     districts = kpu["home_district"].fillna("")
+    if "listed_district" in kpu:
+        listed_regency, listed_district = kpu["listed_regency"].fillna(""), kpu["listed_district"].fillna("")
+        regencies = listed_regency.where(listed_regency != "", regencies)
+        districts = listed_district.where(listed_district != "", districts)
     return Coverage(frozenset(regencies[regencies != ""]), frozenset(districts[districts != ""]))
 
 

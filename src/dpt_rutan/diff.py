@@ -15,6 +15,7 @@ it before anything is reported.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -22,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import decide, io, match, snapshot_order
+from . import decide, io, listing, match, snapshot_order, sources
 from .blocks import BLOCK_BYTES, TableBlocks
 from .election import ElectionProfile
 from .errors import ConfigError, UnusableInputError, empty_findings
@@ -162,6 +163,7 @@ def diff_files(
     mapping: dict[str, str] | None = None,
     settings: match.MatchSettings | None = None,
     block_bytes: int = BLOCK_BYTES,
+    kpu_sheets: Sequence[str] = (),
 ) -> DiffResult:
     """Compare two snapshots of the same roster (or KPU extract); raise UnusableInputError when they differ in kind.
     The --kpu extract is read in blocks of ``block_bytes``."""
@@ -176,15 +178,17 @@ def diff_files(
     if kind is FileKind.ROSTER:
         result.actions = roster_actions(new, result.old_rows, result.new_rows, result.pairs, result.changes, profile)
         if kpu_path is not None:
-            blocks = _kpu_blocks(kpu_path, mapping, block_bytes)
+            blocks = _kpu_blocks(kpu_path, mapping, block_bytes, kpu_sheets)
             screened = screen_extract(
                 blocks,
                 _acting_people(result.actions, old, new),
                 result.rules,
                 reference_date=profile.voting_day,
                 settings=settings,
+                site_regencies=frozenset({site.district_code[:5]}),
             )
             result.kpu = prepare_people(screened.table, reference_date=profile.voting_day, require_rows=False)
+            result.kpu.frame = listing.with_listing(result.kpu.frame, screened.regency)
             result.kpu_rows_read = screened.rows_read
             result.actions = check_against_kpu(result.actions, old, new, result.kpu, result.rules, settings)
     result.check_accounting()
@@ -266,9 +270,12 @@ def _kind_name(kind: FileKind) -> str:
     return "roster" if kind is FileKind.ROSTER else "KPU extract"
 
 
-def _kpu_blocks(path: Path, mapping: dict[str, str] | None, block_bytes: int) -> TableBlocks:
-    """The --kpu extract, ready to be read in blocks; refused before any row is read when it has no TPS column."""
-    blocks = TableBlocks(path, mapping=mapping, required=(Field.NAME, Field.NIK), block_bytes=block_bytes)
+def _kpu_blocks(
+    path: Path, mapping: dict[str, str] | None, block_bytes: int, sheets: Sequence[str] = ()
+) -> TableBlocks | sources.PartsBlocks:
+    """The --kpu extract (a file, or a folder of per-TPS sheets), ready to be read in blocks; refused before any row
+    is read when neither a column nor a title block gives the TPS."""
+    blocks = sources.blocks_for_screen(sources.open_extract(path, sheets, mapping=mapping, block_bytes=block_bytes))
     described = blocks.description
     if Field.TPS not in described.columns:
         raise UnusableInputError(

@@ -16,6 +16,8 @@ the roster's people (:func:`read_kpu_extract`).
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -23,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import decide, io, match, regions
-from .blocks import BLOCK_BYTES, TableBlocks, concat_rows, no_data_error
+from . import decide, io, listing, match, regions, sources
+from .blocks import BLOCK_BYTES, concat_rows, no_data_error
 from .election import ElectionProfile
 from .errors import define_code
 from .fields import Field
@@ -175,17 +177,20 @@ def find_missing_nik(
     mapping: dict[str, str] | None = None,
     settings: match.MatchSettings | None = None,
     block_bytes: int = BLOCK_BYTES,
+    kpu_sheets: Sequence[str] = (),
 ) -> MissingNikResult:
     """List every inmate whose NIK is missing or cannot be trusted, with candidate NIKs from the extracts given.
     A KPU extract is read in blocks of ``block_bytes``."""
     settings = settings or match.MatchSettings()
-    table = io.read_table(roster_path, sheet=sheet, mapping=mapping, required=(Field.NAME,))
+    table = sources.read_roster(roster_path, sheet, mapping=mapping)
     roster = RosterPeople.of(prepare_people(table, reference_date=profile.voting_day), settings)
     extracts: dict[Source, ExtractRows] = {}
     if dukcapil_path is not None:
         extracts[Source.DUKCAPIL] = _read_dukcapil_extract(dukcapil_path, mapping, profile)
     if kpu_path is not None:
-        extracts[Source.KPU] = read_kpu_extract(kpu_path, roster, mapping, profile, settings, block_bytes)
+        extracts[Source.KPU] = read_kpu_extract(
+            kpu_path, roster, mapping, profile, settings, block_bytes, kpu_sheets, site.district_code[:5]
+        )
     return missing_nik_result(roster, extracts, site=site, profile=profile, settings=settings)
 
 
@@ -225,9 +230,8 @@ def missing_nik_result(
 
 
 def _read_dukcapil_extract(path: Path, mapping: dict[str, str] | None, profile: ElectionProfile) -> ExtractRows:
-    people = prepare_people(
-        io.read_table(path, mapping=mapping, required=(Field.NAME, Field.NIK)), reference_date=profile.voting_day
-    )
+    table, _ = sources.read_extract(path, mapping=mapping)
+    people = prepare_people(table, reference_date=profile.voting_day)
     return ExtractRows(people, len(people.frame), decide.extract_coverage(people.frame))
 
 
@@ -238,6 +242,8 @@ def read_kpu_extract(
     profile: ElectionProfile,
     settings: match.MatchSettings,
     block_bytes: int = BLOCK_BYTES,
+    sheets: Sequence[str] = (),
+    site_regency: str = "",
 ) -> ExtractRows:
     """The KPU extract read in blocks, keeping the rows that can tell something about the roster's people
     (:class:`_TellingRows`): memory follows the roster, not the extract. The search gives what reading the whole
@@ -248,11 +254,13 @@ def read_kpu_extract(
     birth-date or name block has "masked_agree" when the mask hides digits NIK blocking cannot join on (the
     province's). Each block is typed whole, as reading the whole file types it.
     """
-    blocks = TableBlocks(path, mapping=mapping, required=(Field.NAME, Field.NIK), block_bytes=block_bytes)
+    blocks = sources.blocks_for_screen(sources.open_extract(path, sheets, mapping=mapping, block_bytes=block_bytes))
+    # Where the rows are listed, for the regions the extract covers: its own columns, never the NIK (listing.py).
+    regency = listing.extract_regency(path, frozenset({site_regency} - {""}), Counter())
     kept, telling = _KeptRows(), _TellingRows(roster.unique_view, settings)
     for block in blocks.blocks(restart=kept.reset):
         people = prepare_people(block, reference_date=profile.voting_day, require_rows=False)
-        kept.add(block, telling(people.frame), decide.extract_coverage(people.frame))
+        kept.add(block, telling(people.frame), decide.extract_coverage(listing.with_listing(people.frame, regency)))
     described = blocks.description
     if kept.rows_read == 0:
         raise no_data_error(described)

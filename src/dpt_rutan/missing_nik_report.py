@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import report
+from . import sources as extract_sources
 from .missing_nik import MAX_CANDIDATES, REASONS, MissingNikResult, Outcome, Source
 
 KEY_ROW = "BARIS WBP"
@@ -201,10 +202,9 @@ def workbook_sheets(result: MissingNikResult) -> list[report.SheetSpec]:
 def write_missing_nik_workbook(result: MissingNikResult, path: Path) -> None:
     """Write the workbook, with a provenance sheet naming every input file and its checksum."""
     sources = [(result.roster.table.path, len(result.roster.frame))]
-    sources += [
-        (people.table.path, result.kpu_rows_read if source is Source.KPU else len(people.frame))
-        for source, people in result.extracts.items()
-    ]
+    for source, people in result.extracts.items():
+        rows = result.kpu_rows_read if source is Source.KPU else len(people.frame)
+        sources += extract_sources.with_rows(people.table.path, rows)
     provenance = report.Provenance.for_inputs(
         sources, profile=result.profile.name, settings=result.settings.model_dump()
     )

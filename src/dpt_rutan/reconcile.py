@@ -7,7 +7,7 @@ the report stage's job; this module returns data.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,11 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import decide, io, kpu_codes, match
-from .blocks import BLOCK_BYTES, TableBlocks
+from . import decide, kpu_codes, listing, match, sources
+from .blocks import BLOCK_BYTES
 from .election import ElectionProfile
-from .errors import DptRutanError, make_findings
-from .fields import Field
+from .errors import DptRutanError, empty_findings, make_findings
 from .people import People, match_view, prepare_people
 from .screen import PassProgress, screen_extract
 from .site import Site
@@ -46,8 +45,11 @@ class ReconcileResult:
     profile: ElectionProfile
     site: Site
     settings: match.MatchSettings
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the input leaves undecided, for the summary
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    extract_findings: pd.DataFrame = field(default_factory=empty_findings)  # where KPU rows are listed, the site's TPS
+    kpu_parts: pd.DataFrame = field(default_factory=pd.DataFrame)  # every file and sheet of the KPU input
+    kpu_files: list[tuple[Path, int]] = field(default_factory=list)  # each KPU file read and its data rows
 
     def status_counts(self) -> pd.Series:
         order = [status.value for status in decide.Status]
@@ -158,7 +160,7 @@ class _Dukcapil:
 def _read_dukcapil(path: Path | None, mapping: dict[str, str] | None, profile: ElectionProfile) -> _Dukcapil | None:
     if path is None:
         return None
-    table = io.read_table(path, mapping=mapping, required=(Field.NAME, Field.NIK))
+    table, _ = sources.read_extract(path, mapping=mapping)
     people = prepare_people(table, reference_date=profile.voting_day)
     return _Dukcapil(people, match_view(people.frame))
 
@@ -193,6 +195,9 @@ class _Extract:
     view: pd.DataFrame
     rows_read: int
     coverage: decide.Coverage
+    regency: listing.ExtractRegency
+    loksus_tps: dict[str, list[int]]
+    parts: sources.PartsBlocks
     codes: pd.DataFrame  # kpu_codes.read_codes: each row's KETERANGAN code and whether it is a registration
 
 
@@ -208,8 +213,9 @@ def _numbered_through(prisons: list[_Inmates]) -> tuple[pd.DataFrame, np.ndarray
 
 def _screened_extract(
     prisons: list[_Inmates],
-    kpu_path: Path,
+    kpu_path: Path | Sequence[Path],
     *,
+    kpu_sheets: Sequence[str],
     mapping: dict[str, str] | None,
     profile: ElectionProfile,
     settings: match.MatchSettings,
@@ -224,16 +230,20 @@ def _screened_extract(
         if prison.proposed_nik is not None:
             extra_niks.update(prison.proposed_nik[prison.proposed_nik != ""])
     tps_numbers = sorted({number for prison in prisons for number in prison.rules.prison_tps})
+    parts = sources.open_extract(kpu_path, kpu_sheets, mapping=mapping, block_bytes=block_bytes)
     screened = screen_extract(
-        TableBlocks(kpu_path, mapping=mapping, required=(Field.NAME, Field.NIK), block_bytes=block_bytes),
+        sources.blocks_for_screen(parts),
         inmates,
         replace(prisons[0].rules, prison_tps=tuple(tps_numbers)),
         reference_date=profile.voting_day,
         settings=settings,
         extra_niks=frozenset(extra_niks),
+        site_regencies=frozenset(prison.rules.prison_district[:5] for prison in prisons),
         progress=progress,
     )
+    parts.count_single(screened.rows_read, screened.table.skipped)
     kpu = prepare_people(screened.table, reference_date=profile.voting_day, require_rows=False)
+    kpu.frame = listing.with_listing(kpu.frame, screened.regency)
     codes = kpu_codes.read_codes(kpu.frame, profile)
     unknown = kpu_codes.unknown_code_findings(kpu.frame, codes)
     table = kpu.table
@@ -241,7 +251,10 @@ def _screened_extract(
         [kpu.findings, make_findings(unknown, file=table.name, sheet=table.sheet, columns=table.columns)],
         ignore_index=True,
     )
-    return _Extract(kpu, match_view(kpu.frame), screened.rows_read, screened.coverage, codes)
+    view = match_view(kpu.frame)
+    return _Extract(
+        kpu, view, screened.rows_read, screened.coverage, screened.regency, screened.loksus_tps, parts, codes
+    )
 
 
 def _niks_concerning(
@@ -307,18 +320,24 @@ def _decide(
         settings=settings,
         timings=clock.timings,
     )
+    result.notes, result.extract_findings = listing.extract_checks(
+        extract.kpu, extract.regency, extract.coverage, extract.loksus_tps, rules
+    )
+    result.kpu_parts, result.kpu_files = extract.parts.parts_frame(), extract.parts.files()
+    result.notes += extract.parts.footer_notes()
     result.check_conservation()
     return result
 
 
 def reconcile(
     roster_path: Path,
-    kpu_path: Path,
+    kpu_path: Path | Sequence[Path],
     *,
     site: Site,
     profile: ElectionProfile,
     dukcapil_path: Path | None = None,
     roster_sheet: str | None = None,
+    kpu_sheets: Sequence[str] = (),
     mapping: dict[str, str] | None = None,
     settings: match.MatchSettings | None = None,
     block_bytes: int = BLOCK_BYTES,
@@ -328,10 +347,11 @@ def reconcile(
     the inmates are kept (``screen.py``), so memory follows the roster, not the extract."""
     clock = _Stopwatch()
     with clock.stage("read roster"):
-        table = io.read_table(roster_path, sheet=roster_sheet, mapping=mapping, required=(Field.NAME,))
+        table = sources.read_roster(roster_path, roster_sheet, mapping=mapping)
     (result,) = reconcile_sites(
         [SiteRoster(site, table)],
         kpu_path,
+        kpu_sheets=kpu_sheets,
         profile=profile,
         dukcapil_path=dukcapil_path,
         mapping=mapping,
@@ -356,8 +376,9 @@ class SitesResult:
 
 def reconcile_sites(
     site_rosters: list[SiteRoster],
-    kpu_path: Path,
+    kpu_path: Path | Sequence[Path],
     *,
+    kpu_sheets: Sequence[str] = (),
     profile: ElectionProfile,
     dukcapil_path: Path | None = None,
     mapping: dict[str, str] | None = None,
@@ -375,6 +396,7 @@ def reconcile_sites(
         extract = _screened_extract(
             prisons,
             kpu_path,
+            kpu_sheets=kpu_sheets,
             mapping=mapping,
             profile=profile,
             settings=settings,

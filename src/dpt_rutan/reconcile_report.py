@@ -96,7 +96,11 @@ def full_list(result: ReconcileResult) -> pd.DataFrame:
         *MODEL_A_COLUMNS,
         *[c for c in STATUS_COLUMNS if c not in ("source_row", "reg_no")],
     ]
-    return merged[order].rename(columns=columns)
+    full = merged[order].rename(columns=columns)
+    if "source_sheet" in roster:  # a roster of several sheets: where each row is in its own sheet
+        full.insert(1, "LEMBAR", roster["source_sheet"].to_numpy())
+        full.insert(2, "BARIS DI LEMBAR", roster["sheet_row"].to_numpy())
+    return full
 
 
 def summary(result: ReconcileResult) -> pd.DataFrame:
@@ -146,6 +150,7 @@ def summary(result: ReconcileResult) -> pd.DataFrame:
         for code in REMARK_CODES
         if (count := _finding_count(result.roster, code))
     ]
+    rows += [(note, "") for note in result.notes]
     return pd.DataFrame(rows, columns=["Uraian", "Jumlah"])
 
 
@@ -182,8 +187,20 @@ def kpu_side_sheet(result: ReconcileResult) -> pd.DataFrame:
             "NAMA": side["source_row"].map(_get(kpu, "name")),
             "TPS": side["source_row"].map(_get(kpu, "tps")),
             "KELURAHAN/DESA": side["source_row"].map(_get(kpu, "village")),
+            **_origin(side["source_row"], kpu),
         }
     )
+
+
+def _origin(rows: pd.Series, kpu: pd.DataFrame) -> dict[str, pd.Series]:
+    """File, sheet and row of each KPU row when the extract came in several parts (``sources.py``)."""
+    if "source_file" not in kpu:
+        return {}
+    return {
+        "BERKAS DPT": rows.map(kpu["source_file"]),
+        "LEMBAR DPT": rows.map(kpu["source_sheet"]),
+        "BARIS DI LEMBAR": rows.map(kpu["sheet_row"]),
+    }
 
 
 def review_sheet(result: ReconcileResult) -> pd.DataFrame:
@@ -198,6 +215,7 @@ def review_sheet(result: ReconcileResult) -> pd.DataFrame:
             "NAMA DPT": pairs["right_row"].map(_get(kpu, "name")),
             "NIK DPT": pairs["right_row"].map(kpu["nik_clean"]),
             "TPS DPT": pairs["right_row"].map(_get(kpu, "tps")),
+            **_origin(pairs["right_row"], kpu),
             "NIK": pairs["nik_level"],
             "NAMA": pairs["name_level"],
             "TGL LAHIR": pairs["dob_level"],
@@ -246,9 +264,18 @@ def workbook_sheets(result: ReconcileResult) -> list[report.SheetSpec]:
         report.SheetSpec("DPT dikeluarkan", kpu_side_sheet(result), text_columns=["NIK", "TPS"]),
         report.SheetSpec("Kandidat periksa", review_sheet(result), text_columns=["NIK DPT", "TPS DPT"]),
         report.SheetSpec("Model A lengkap", full, text_columns=TEXT_COLUMNS),
-        report.SheetSpec("Temuan data", result.roster.findings, text_columns=["value"]),
+        report.SheetSpec("Temuan data", _findings(result), text_columns=["value"]),
     ]
+    if len(result.kpu_parts) > 1:
+        sheets.append(report.SheetSpec("Berkas DPT", result.kpu_parts))
     return sheets
+
+
+def _findings(result: ReconcileResult) -> pd.DataFrame:
+    """The roster's findings, then those about where the extract's rows are listed."""
+    if result.extract_findings.empty:
+        return result.roster.findings
+    return pd.concat([result.roster.findings, result.extract_findings], ignore_index=True)
 
 
 def json_payload(result: ReconcileResult) -> dict[str, pd.DataFrame]:

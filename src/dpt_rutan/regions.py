@@ -294,11 +294,17 @@ def _regency_code(province_text: str, regency_text: str) -> str:
 
 
 def _pairwise(first: pd.Series, second: pd.Series, lookup: Callable[[str, str], str]) -> pd.Series:
-    """Apply ``lookup`` once per distinct pair of values and spread the answers back over the rows."""
-    pairs = pd.MultiIndex.from_arrays([first.fillna("").astype(str), second.fillna("").astype(str)])
-    positions, uniques = pd.factorize(pairs)
-    found = np.array([lookup(a, b) for a, b in uniques], dtype=object)
-    return pd.Series(found[positions], index=second.index)
+    """Apply ``lookup`` once per distinct pair of values and spread the answers back over the rows.
+
+    The pairs are numbered through integer codes, not a MultiIndex: pandas 2 cannot factorize an empty one, and an
+    empty frame (a masked extract's rows without a region, a roster without a NIK column) is an ordinary input.
+    """
+    first_codes, first_values = pd.factorize(first.fillna("").astype(str).to_numpy(dtype=object))
+    second_codes, second_values = pd.factorize(second.fillna("").astype(str).to_numpy(dtype=object))
+    width = max(len(second_values), 1)
+    positions, pairs = pd.factorize(first_codes.astype(np.int64) * width + second_codes)
+    found = np.array([lookup(first_values[p // width], second_values[p % width]) for p in pairs], dtype=object)
+    return pd.Series(found[positions], index=second.index, dtype=object)
 
 
 def find_regency_codes(province: pd.Series | None, regency: pd.Series) -> pd.Series:

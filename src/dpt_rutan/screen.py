@@ -18,6 +18,7 @@ extract is needed for, the regions it covers, is gathered from one row per disti
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -25,7 +26,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from . import decide, io, match, names, nik, values
+from . import decide, io, listing, match, names, nik, values
 from .blocks import TableBlocks, concat_rows, no_data_error
 from .fields import Field
 from .people import match_view, prepare_people
@@ -44,6 +45,8 @@ class ScreenedExtract:
     table: io.ReadTable  # the rows kept, in file order; the skipped rows and notes of the whole file
     rows_read: int  # data rows in the whole extract
     coverage: decide.Coverage
+    regency: listing.ExtractRegency  # the file's regency, for rows that do not name one
+    loksus_tps: dict[str, list[int]] = field(default_factory=dict)  # kecamatan -> its TPS numbers of 900 and up
 
 
 class _PerDistinct:
@@ -94,7 +97,9 @@ def _fuzzy_blocks_view(
     birth = pd.Series(pd.to_datetime(birth_dates(values.birth_date_texts(data))), index=data.index)
     unknown = birth.isna().to_numpy()
     if unknown.any():  # the birth date a trustworthy NIK encodes stands in, as in prepare_people
-        check = nik.nik_findings(data.loc[unknown], reference_date=reference_date).columns
+        # The row's own birth date did not parse (``-``, ``00-00-0000``): the NIK's date stands alone, as typed.
+        unparsed = data.loc[unknown].assign(**{Field.BIRTH_DATE.value: pd.NaT})
+        check = nik.nik_findings(unparsed, reference_date=reference_date).columns
         birth.loc[unknown] = check["nik_birth_date"].where(check["nik_usable"])
     name = data[Field.NAME.value] if Field.NAME.value in data else pd.Series("", index=data.index)
     return pd.DataFrame(
@@ -137,8 +142,11 @@ class _RegionSamples:
     def __init__(self) -> None:
         self._seen: set[tuple] = set()
         self._rows: list[pd.DataFrame] = []
+        self.nik_regencies: Counter = Counter()
+        self._loksus: list[pd.DataFrame] = []
 
     def add(self, data: pd.DataFrame, nik_clean: pd.Series) -> None:
+        self._add_loksus(data)
         niks = nik_clean.to_numpy(dtype=object)
         columns = [data[field].to_numpy(dtype=object) for field in _REGION_INPUTS if field in data]
         combination = np.zeros(len(data), dtype=np.int64)
@@ -151,10 +159,34 @@ class _RegionSamples:
         if new:
             self._rows.append(data.iloc[new])
 
-    def coverage(self, table: io.ReadTable, reference_date: date) -> decide.Coverage:
+    def _add_loksus(self, data: pd.DataFrame) -> None:
+        """One row per distinct place and TPS number of 900 and up (the numbers loksus TPS take)."""
+        if Field.TPS.value not in data:
+            return
+        numbers = decide.tps_number(data[Field.TPS.value])
+        rows = data[(numbers >= 900).fillna(False).to_numpy(dtype=bool)]
+        if len(rows):
+            self._loksus.append(rows.drop_duplicates(_loksus_keys(rows)))
+
+    def coverage(
+        self, table: io.ReadTable, reference_date: date, regency: listing.ExtractRegency
+    ) -> tuple[decide.Coverage, dict[str, list[int]]]:
+        """What the extract covers, and its TPS numbers of 900 and up by kecamatan."""
         samples = pd.concat(self._rows, ignore_index=True) if self._rows else table.data.iloc[:0]
         people = prepare_people(_with_rows(table, samples), reference_date=reference_date, require_rows=False)
-        return decide.extract_coverage(people.frame)
+        coverage = decide.extract_coverage(listing.with_listing(people.frame, regency))
+        loksus: dict[str, list[int]] = {}
+        if self._loksus:
+            rows = pd.concat(self._loksus, ignore_index=True)
+            rows = rows.drop_duplicates(_loksus_keys(rows)).reset_index(drop=True)
+            placed = listing.listed_location(rows, regency)["listed_district"]
+            for district, number in zip(placed, decide.tps_number(rows[Field.TPS.value]), strict=True):
+                loksus.setdefault(district, []).append(int(number))
+        return coverage, {district: sorted(set(numbers)) for district, numbers in loksus.items()}
+
+
+def _loksus_keys(rows: pd.DataFrame) -> list[str]:
+    return [field for field in (*_REGION_INPUTS, Field.TPS.value) if field in rows]
 
 
 def _with_rows(table: io.ReadTable, data: pd.DataFrame) -> io.ReadTable:
@@ -169,6 +201,7 @@ class _Context:
     reference_date: date
     settings: match.MatchSettings
     name_norms: _PerDistinct = field(default_factory=lambda: _name_parts("name_norm"))
+    count_nik_regencies: bool = False  # only when neither the file's name nor the site says its regency
 
 
 def _plausible(data: pd.DataFrame, pairs: pd.DataFrame, open_roster: pd.DataFrame, context: _Context) -> np.ndarray:
@@ -327,6 +360,8 @@ def _main_pass(
             kept.notes.append(block.row_notes)
         kept.rows_read += len(data)
         kept.regions.add(data, view["nik_clean"])
+        if context.count_nik_regencies:
+            kept.regions.nik_regencies.update(listing.nik_regency_counts(view["nik_clean"]))
         tell(kept.rows_read)
     return kept
 
@@ -359,12 +394,17 @@ def screen_extract(
     reference_date: date,
     settings: match.MatchSettings,
     extra_niks: frozenset[str] = frozenset(),
+    site_regencies: frozenset[str] = frozenset(),
     progress: PassProgress | None = None,
 ) -> ScreenedExtract:
-    """The rows of the extract in ``blocks`` that can concern the inmates of ``roster`` (a match view)."""
+    """The rows of the extract in ``blocks`` that can concern the inmates of ``roster`` (a match view).
+
+    ``site_regencies``, the prisons' regencies, place the rows of a file that names none (``listing.py``)."""
 
     described = blocks.description
+    path = getattr(blocks, "path", None)
     context = _Context(described, reference_date, settings)
+    context.count_nik_regencies = len(site_regencies) != 1 and not (path and listing.regency_in_file_name(path))
     look = _quick_look(blocks, roster, rules, reference_date, settings, _told(progress, "NIK (sekilas)", blocks))
     main = _main_pass(
         blocks, roster, look, rules, extra_niks, context, _told(progress, "baris untuk pencocokan", blocks)
@@ -381,7 +421,9 @@ def screen_extract(
         skipped=concat_rows(main.skipped, described.skipped),
         row_notes=notes,
     )
-    return ScreenedExtract(table, main.rows_read, main.regions.coverage(described, reference_date))
+    regency = listing.extract_regency(path, site_regencies, main.regions.nik_regencies)
+    coverage, loksus = main.regions.coverage(described, reference_date, regency)
+    return ScreenedExtract(table, main.rows_read, coverage, regency, loksus)
 
 
 def _what_the_look_missed(

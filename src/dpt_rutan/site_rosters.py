@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import io
+from . import io, sources
 from .errors import Location, UnusableInputError
 from .fields import Field
 from .mask import mask_nik
@@ -61,13 +61,13 @@ def site_rosters(
     tables: list[list[io.ReadTable]] = [[] for _ in entries]
     shared = []
     for path in rosters:
-        table = io.read_table(path, sheet=sheet, mapping=mapping, required=(Field.NAME, Field.PRISON))
+        table = sources.read_roster(path, sheet, mapping=mapping, required=(Field.NAME, Field.PRISON))
         for index, part in _split_by_prison(table, by_key).items():
             tables[index].append(part)
         shared.append(table)
     for index, entry in enumerate(entries):
         if entry.roster is not None:
-            tables[index].append(io.read_table(entry.roster, sheet=sheet, mapping=mapping, required=(Field.NAME,)))
+            tables[index].append(sources.read_roster(entry.roster, sheet, mapping=mapping))
     prisons = [_one_roster(entry, found) for entry, found in zip(entries, tables, strict=True)]
     return Rosters(prisons, shared)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import report
+from . import sources as extract_sources
 from .decide import STATUS_LABELS, KpuStatus, Status
 from .reconcile import ReconcileResult, SitesResult
 from .reconcile_report import voters_expected_here
@@ -150,10 +151,10 @@ def _own_files(result: SitesResult, rosters: Rosters) -> list:
 
 def input_sources(result: SitesResult, rosters: Rosters, site_table: Path) -> list[tuple[Path, int]]:
     """Every file the run read, with its data rows read, for the summary's provenance."""
-    sources = [(site_table, len(result.prisons)), (result.prisons[0].kpu.table.path, result.kpu_rows_read)]
+    sources = [(site_table, len(result.prisons)), *result.prisons[0].kpu_files]
     sources += [(table.path, len(table.data)) for table in [*rosters.shared_files, *_own_files(result, rosters)]]
     dukcapil = result.prisons[0].dukcapil
-    return sources + ([(dukcapil.table.path, len(dukcapil.frame))] if dukcapil is not None else [])
+    return sources + (extract_sources.with_rows(dukcapil.table.path, len(dukcapil.frame)) if dukcapil else [])
 
 
 def tables(result: SitesResult, rosters: Rosters, extension: str) -> dict[str, pd.DataFrame]:
