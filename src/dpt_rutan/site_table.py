@@ -29,6 +29,7 @@ from pathlib import Path
 import python_calamine as calamine
 from pydantic import ValidationError
 
+from . import workbook_guard
 from .errors import Location, UnusableInputError
 from .headers import normalise_header
 from .site import Site
@@ -121,6 +122,7 @@ def _sheets(path: Path, sheet: str | int | None) -> Iterator[_Sheet]:
     except OSError as error:
         raise UnusableInputError(Location(str(path)), f"cannot be read ({error.strerror})") from None
     if raw.startswith(_WORKBOOK_MAGIC):
+        workbook_guard.check_workbook(path)
         yield from _workbook_sheets(path, raw, sheet)
     elif path.suffix.lower() in _WORKBOOK_SUFFIXES:
         raise UnusableInputError(

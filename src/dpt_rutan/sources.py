@@ -98,7 +98,7 @@ def _sheet_verdict(
 ) -> str:
     """ "" when the sheet has a header with every required field, else why it is skipped."""
     try:
-        grid = io._Grid(top=title_block.sheet_top(workbook, name), body_after=None, labels=io.column_letter)
+        grid = io._Grid(top=title_block.sheet_top(path, workbook, name), body_after=None, labels=io.column_letter)
     except calamine.CalamineError:
         return DAMAGED
     extra = list((mapping or {}).values())
@@ -181,7 +181,7 @@ def _header_only(part: Part, mapping: Mapping[str, str] | None, required: tuple[
     """What ``TableBlocks.description`` gives for a workbook's sheet, from its first rows only: a folder's workbooks
     are read in full only when their rows are wanted."""
     with io._open_workbook(part.path, io._file_kind(part.path)) as workbook:
-        top = title_block.sheet_top(workbook, part.sheet)
+        top = title_block.sheet_top(part.path, workbook, part.sheet)
     grid = io._Grid(top=top, body_after=None, labels=io.column_letter)
     header = io._find_header(part.path, part.sheet, grid, mapping, required)
     return header.table(_empty_body(len(header.labels)))

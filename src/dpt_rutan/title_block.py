@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import io
+from . import io, workbook_guard
 from .errors import Location
 from .fields import Field
 
@@ -63,11 +63,13 @@ def _top_rows(path: Path, sheet: str | None, rows: int) -> list[list[str]]:
         delimiter = io._choose_delimiter("\n".join(lines)) if lines else ","
         return [line.split(delimiter) for line in lines]
     with io._open_workbook(path, io._file_kind(path)) as workbook:
-        return sheet_top(workbook, sheet, rows)
+        return sheet_top(path, workbook, sheet, rows)
 
 
-def sheet_top(workbook, sheet: str, rows: int = io.MAX_HEADER_SCAN) -> list[list[str]]:
+def sheet_top(path: Path, workbook, sheet: str, rows: int = io.MAX_HEADER_SCAN) -> list[list[str]]:
     """The first ``rows`` rows of a workbook's sheet as text, without reading the rest (a sheet may be long)."""
+    # calamine lays out the sheet's whole used area even for its first rows: a far cell must be refused first.
+    workbook_guard.check_sheet(path, sheet)
     # Empty leading rows kept, as io reads the sheet: row numbers must agree with the header row it found.
     top = workbook.get_sheet_by_name(sheet).to_python(nrows=rows, skip_empty_area=False)
     return [[io._cell_text(value) for value in row] for row in top]

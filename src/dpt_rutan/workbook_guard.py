@@ -16,6 +16,7 @@ raised with the environment variables :data:`CELLS_VARIABLE` and :data:`UNZIPPED
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -105,14 +106,10 @@ def check_sheet(path: Path, sheet: str) -> None:
     Other formats (xlsb, ods) and parts that cannot be found are left to calamine.
     """
     try:
-        with zipfile.ZipFile(path) as archive:
-            part = _sheet_part(archive, sheet)
-            if part is None:
-                return
-            with archive.open(part) as stream:
-                rows, columns = _used_extent(stream)
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
+        stat = Path(path).stat()
+    except OSError:
         return
+    rows, columns = _sheet_extent(str(path), stat.st_mtime_ns, stat.st_size, sheet)
     limit = max_cells()
     if rows * columns > limit:
         raise UnusableInputError(
@@ -122,6 +119,21 @@ def check_sheet(path: Path, sheet: str) -> None:
             "Delete the rows and columns past the list (Ctrl+End shows the last cell) and save it again; if the "
             f"sheet is genuinely that big, set {CELLS_VARIABLE} to a higher limit",
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _sheet_extent(path: str, _mtime_ns: int, _size: int, sheet: str) -> tuple[int, int]:
+    """The rows and columns a sheet's valued cells span; once per version of the file (a folder's sheets are looked
+    at for their title block, then read)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet)
+            if part is None:
+                return 0, 0
+            with archive.open(part) as stream:
+                return _used_extent(stream)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
+        return 0, 0
 
 
 def check_workbook(path: Path) -> None:
