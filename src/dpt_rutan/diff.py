@@ -586,7 +586,7 @@ def check_against_kpu(
         found.append(decisions.assign(side=side).rename(columns={"left_row": "source_row"}))
     decided = pd.concat(found, ignore_index=True)[["side", "source_row", "right_row", "decision"]]
     checked = actions.drop(columns=["kpu_row"]).merge(decided, on=["side", "source_row"], how="left")
-    decision = checked["decision"].fillna("none")
+    decision = checked["decision"].astype(object).fillna("none")
     at_prison = (decision == "match") & checked["right_row"].isin(here_rows)
     checked["kpu_check"] = np.select(
         [at_prison, decision == "match", decision == "review"], ["at_prison_tps", "elsewhere", "uncertain"], "not_found"
@@ -595,7 +595,8 @@ def check_against_kpu(
     listing = kpu.frame.set_index("source_row")
     for column, field in (("kpu_tps", Field.TPS), ("kpu_village", Field.VILLAGE)):
         values = listing[field] if field in listing.columns else pd.Series(dtype=object)
-        checked[column] = checked["kpu_row"].map(values).fillna("")
+        # astype(object): with no such column, map keeps the Int64 of the rows, which cannot hold "".
+        checked[column] = checked["kpu_row"].map(values).astype(object).fillna("")
     into_prison = checked["action"].isin(INTO_PRISON_TPS)
     checked["still_needed"] = np.where(into_prison, ~at_prison, at_prison | (decision == "review"))
     return checked[ACTION_COLUMNS]

@@ -430,8 +430,10 @@ def workbook_homes(frame: pd.DataFrame) -> pd.DataFrame:
     was issued in the same kab/kota (as ``people`` does).
     """
     label = text_of(frame, "home_label")
-    label_parts = label.str.rpartition(", ")
-    province_text, label_regency = label_parts[2], label_parts[0]
+    # "Kab. Blora, Jawa Tengah": the province after the last comma; extract, unlike rpartition, keeps its columns
+    # when no row is left to plan for.
+    label_parts = label.str.extract(r"^(?:(?P<regency>.*), )?(?P<province>.*)$").fillna("")
+    province_text, label_regency = label_parts["province"], label_parts["regency"]
     from_address = regions.find_regency_codes(province_text, text_of(frame, "regency"))
     coded = label_regency.str.extract(r"\b([0-9]{2}\.[0-9]{2})\b", expand=False).fillna("")
     from_label = coded.where(coded != "", regions.find_regency_codes(province_text, label_regency))

@@ -78,7 +78,7 @@ def _dukcapil_check(roster: pd.DataFrame, matches: pd.DataFrame, dukcapil: pd.Da
     rows = roster["source_row"].astype("int64")
     decided = matches.set_index("left_row") if len(matches) else pd.DataFrame(columns=["right_row", "decision"])
     dukcapil_row = rows.map(decided["right_row"])
-    decision = rows.map(decided["decision"]).fillna("none")
+    decision = rows.map(decided["decision"]).astype(object).fillna("none")
     dukcapil_nik = dukcapil_row.map(dukcapil.set_index("source_row")["nik_clean"]).fillna("")
     roster_nik = roster["nik_clean"].where(roster["nik_usable"].astype(bool), "")
     check = pd.Series("NOT_IN_DUKCAPIL", index=roster.index)

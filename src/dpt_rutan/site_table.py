@@ -33,6 +33,7 @@ from . import workbook_guard
 from .errors import Location, UnusableInputError
 from .headers import normalise_header
 from .site import Site
+from .text_files import decode_text
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("Nama UPT", "Nama", "UPT", "Nama Lapas/Rutan", "Satker", "Satuan Kerja", "Nama Satker", "Name"),
@@ -164,14 +165,12 @@ def _named_sheet(path: Path, names: list[str], sheet: str | int) -> str:
 
 def _csv_sheet(path: Path, raw: bytes) -> _Sheet:
     """A CSV text, with the delimiter among , ; tab | that finds the header row; else the most frequent one."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UnusableInputError(Location(path.name), "is neither UTF-8 nor Windows-1252 text", "Save it as CSV UTF-8")
+    try:
+        text = decode_text(raw)
+    except UnicodeDecodeError:
+        raise UnusableInputError(
+            Location(path.name), "is not text in UTF-8, UTF-16 or Windows-1252", "Save it as CSV UTF-8"
+        ) from None
     head = "\n".join(text.splitlines()[:MAX_HEADER_SCAN])
     ranked = sorted(_DELIMITERS, key=head.count, reverse=True)
     try:
