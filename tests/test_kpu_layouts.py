@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -479,6 +480,22 @@ def test_a_roster_kept_as_one_sheet_per_status_is_read_whole(tmp_path, original)
         for row, status in want.items()
     }
     assert by_place == moved
+
+
+def test_validate_diff_and_tps_plan_read_a_roster_kept_as_one_sheet_per_status_whole(tmp_path):
+    split = tmp_path / "wbp.xlsx"
+    write_roster_by_status(split)
+    validated = run("validate", split, "-o", tmp_path / "temuan.json")
+    assert "150 data rows" in " ".join(validated.output.split()), validated.output
+    changed = run("diff", ROSTER, split, "--site", SITE, "-o", tmp_path / "perubahan.json")
+    assert changed.exit_code == 0, changed.output
+    counts = {line.strip().split(None, 1)[1]: int(line.split()[0]) for line in changed.output.splitlines()[1:5]}
+    assert counts["Masuk (hanya di berkas baru)"] == 0 and counts["Keluar (hanya di berkas lama)"] == 0, counts
+    one_sheet = run("tps-plan", ROSTER, "--site", SITE, "-o", tmp_path / "satu.json")
+    per_status = run("tps-plan", split, "--site", SITE, "-o", tmp_path / "dua.json")
+    assert one_sheet.exit_code == per_status.exit_code == 0, per_status.output
+    plans = [json.loads((tmp_path / name).read_text())["tps"] for name in ("satu.json", "dua.json")]
+    assert plans[0] == plans[1]
 
 
 def test_a_footer_that_counts_other_than_the_rows_read_is_said(tmp_path):

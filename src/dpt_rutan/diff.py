@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import decide, io, listing, match, snapshot_order, sources
+from . import decide, listing, match, snapshot_order, sources
 from .blocks import BLOCK_BYTES, TableBlocks
 from .election import ElectionProfile
 from .errors import ConfigError, UnusableInputError, empty_findings
@@ -262,7 +262,7 @@ def same_kind(old: People, new: People) -> FileKind:
 
 
 def _read_people(path: Path, sheet: str | None, mapping: dict[str, str] | None, profile: ElectionProfile) -> People:
-    table = io.read_table(path, sheet=sheet, mapping=mapping, required=(Field.NAME,))
+    table = sources.read_roster(path, sheet, mapping=mapping)
     return prepare_people(table, reference_date=profile.voting_day)
 
 

@@ -27,7 +27,7 @@ from typing import Literal
 import pandas as pd
 import python_calamine as calamine
 
-from . import decide, io, match, regions, values, workbook_guard
+from . import decide, io, match, regions, sources, values, workbook_guard
 from .decide import STATUS_LABELS, Status
 from .election import ElectionProfile
 from .errors import ConfigError, Location, UnusableInputError, define_code
@@ -190,7 +190,7 @@ def inputs_from_roster(
     mapping: Mapping[str, str] | None,
     settings: match.MatchSettings,
 ) -> PlanInputs:
-    table = io.read_table(path, sheet=sheet, mapping=mapping, required=(Field.NAME,))
+    table = sources.read_roster(path, sheet, mapping=mapping)
     frame = prepare_people(table, reference_date=profile.voting_day).frame.reset_index(drop=True)
     reason = roster_exclusions(frame, rules_for(site, profile), settings)
     voting = reason == ""
@@ -338,7 +338,7 @@ def workbook_flags(status: pd.Series) -> list[PlanFlag]:
 def roster_history(
     path: Path, sheet: str | int | None, mapping: Mapping[str, str] | None, profile: ElectionProfile
 ) -> tuple[pd.DataFrame, int]:
-    table = io.read_table(path, sheet=sheet, mapping=mapping, required=(Field.DATE_IN,))
+    table = sources.read_roster(path, sheet, mapping=mapping, required=(Field.DATE_IN,))
     typed, _ = values.type_table(table, reference_date=profile.voting_day)
     return history_of(typed), len(typed)
 

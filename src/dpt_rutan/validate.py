@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import io, nik
+from . import nik, sources
 from .errors import make_findings
 from .fields import Field
 from .people import People, prepare_people
@@ -51,7 +51,7 @@ def validate_file(
     sheet: str | None = None,
     mapping: dict[str, str] | None = None,
 ) -> Validation:
-    table = io.read_table(path, sheet=sheet, mapping=mapping, required=(Field.NAME,))
+    table = sources.read_roster(path, sheet, mapping=mapping)
     people = prepare_people(table, reference_date=reference_date, require_rows=False)
     parts = [people.findings]
     if Field.NKK in people.frame.columns:
