@@ -239,3 +239,10 @@ def test_apply_nik_with_a_fractional_row_reference_names_the_cell(tmp_path: Path
     log = openpyxl.load_workbook(out, read_only=True)["Log NIK"]
     reasons = [str(cell) for row in log.iter_rows(values_only=True) for cell in row if cell]
     assert any("BARIS WBP '14.5' bukan nomor baris" in reason for reason in reasons)
+
+
+def test_emoji_codes_in_data_are_printed_as_written(tmp_path, wide_terminal):
+    path = write_csv(tmp_path / "wbp.csv", ["NAMA;NIK;TGL LAHIR;JK", "BUDI;-;12-03-1990;:x:"])
+    result = run("validate", path)
+    assert ":x:" in result.output and "❌" not in result.output, result.output
+

@@ -68,9 +68,10 @@ class TerminalConsole(Console):
         return rendered if self.show_nik else mask_text(rendered)
 
 
-console = TerminalConsole()
+# emoji=False: data is printed as written; rich would show a cell holding ":x:" (an /etc/passwd line) as an emoji.
+console = TerminalConsole(emoji=False)
 # One line per error, however narrow the terminal: rich must not wrap it.
-error_console = TerminalConsole(stderr=True, soft_wrap=True)
+error_console = TerminalConsole(stderr=True, soft_wrap=True, emoji=False)
 
 
 def show_niks(show: bool) -> None:
