@@ -245,4 +245,3 @@ def test_emoji_codes_in_data_are_printed_as_written(tmp_path, wide_terminal):
     path = write_csv(tmp_path / "wbp.csv", ["NAMA;NIK;TGL LAHIR;JK", "BUDI;-;12-03-1990;:x:"])
     result = run("validate", path)
     assert ":x:" in result.output and "❌" not in result.output, result.output
-
