@@ -82,9 +82,10 @@ def full_list(result: ReconcileResult) -> pd.DataFrame:
         merged[column] = decisions[column]
     merged["candidates"] = decisions["candidates"]
     merged["duplicate_of"] = decisions["duplicate_of"]
-    merged["kpu_nik"] = kpu_row.map(kpu["nik_clean"]).fillna("")
-    merged["kpu_tps"] = kpu_row.map(_get(kpu, "tps")).fillna("")
-    merged["kpu_village"] = kpu_row.map(_get(kpu, "village")).fillna("")
+    # astype(object): an inmate matched to no KPU row maps to NaN, and a float column cannot take "".
+    merged["kpu_nik"] = kpu_row.map(kpu["nik_clean"]).astype(object).fillna("")
+    merged["kpu_tps"] = kpu_row.map(_get(kpu, "tps")).astype(object).fillna("")
+    merged["kpu_village"] = kpu_row.map(_get(kpu, "village")).astype(object).fillna("")
     merged["proposed_nik"] = _get(decisions, "proposed_nik")
     merged["dukcapil_check"] = _get(decisions, "dukcapil_check")
     merged["kpu_struck_off_code"] = _get(decisions, "kpu_struck_off_code")
