@@ -87,8 +87,8 @@ def plain(value: object) -> str:
 def _ascii_stand_in(character: str) -> str:
     if character in _ASCII_STAND_INS:
         return _ASCII_STAND_INS[character]
-    plain = unicodedata.normalize("NFKD", character).encode("ascii", "ignore").decode("ascii")
-    return plain or "?"
+    without_accents = unicodedata.normalize("NFKD", character).encode("ascii", "ignore").decode("ascii")
+    return without_accents or "?"
 
 
 def _replace_unencodable(error: UnicodeError) -> tuple[str, int]:
