@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import python_calamine as calamine
 
-from . import values
-from .errors import define_code, make_findings
+from . import io, title_block, values
+from .errors import DptRutanError, define_code, make_findings
 from .fields import Field
 from .people import People
 
@@ -31,7 +31,6 @@ REVERSED = define_code(
 )
 
 _DATE_TEXT = re.compile(r"\d{1,2}\s*[-/. ]\s*(?:\d{1,2}|[A-Za-z]{3,9})\.?\s*[-/. ,]\s*\d{4}")
-_TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 
 
 def _rows_above_header(people: People) -> list[tuple[int, str]]:
@@ -41,16 +40,13 @@ def _rows_above_header(people: People) -> list[tuple[int, str]]:
     if above <= 0:
         return []
     try:
-        if table.path.suffix.lower() in _TEXT_SUFFIXES:
-            with Path(table.path).open("rb") as handle:
-                lines = [handle.readline().decode("utf-8", errors="replace") for _ in range(above)]
-            return [(number, line) for number, line in enumerate(lines, start=1)]
-        workbook = calamine.CalamineWorkbook.from_path(str(table.path))
-        sheet = workbook.get_sheet_by_name(table.sheet) if table.sheet else workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False, nrows=above)
-    except (OSError, calamine.CalamineError, ValueError):
+        sheet = table.sheet
+        if sheet is None and io._file_kind(Path(table.path)) != "text":  # a roster of several sheets, read whole
+            sheet = io.list_sheets(table.path)[0]
+        rows = title_block.top_rows(Path(table.path), sheet, above)
+    except (OSError, calamine.CalamineError, DptRutanError):
         return []
-    return [(number, " ".join(str(cell) for cell in row if cell != "")) for number, row in enumerate(rows, start=1)]
+    return [(number, " ".join(cell for cell in row if cell)) for number, row in enumerate(rows, start=1)]
 
 
 def title_date(people: People, reference_date: date) -> tuple[int, date] | None:

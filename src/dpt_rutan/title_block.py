@@ -51,7 +51,7 @@ def tps_of_sheet_name(sheet: str | None) -> str:
     return match.group(1) if match else ""
 
 
-def _top_rows(path: Path, sheet: str | None, rows: int) -> list[list[str]]:
+def top_rows(path: Path, sheet: str | None, rows: int) -> list[list[str]]:
     """The first ``rows`` rows of a sheet, or of a CSV (read from its head only: an extract may be gigabytes)."""
     if rows <= 0:
         return []
@@ -78,7 +78,7 @@ def sheet_top(path: Path, workbook, sheet: str, rows: int = io.MAX_HEADER_SCAN) 
 def location_of(path: Path, sheet: str | None, header_row: int) -> dict[str, str]:
     """What the title block above ``header_row`` (1-based, the last header row) and the sheet's name say of where
     its rows are listed, by field."""
-    found = read_title(_top_rows(path, sheet, header_row - 1))
+    found = read_title(top_rows(path, sheet, header_row - 1))
     if Field.TPS.value not in found and tps_of_sheet_name(sheet):
         found[Field.TPS.value] = tps_of_sheet_name(sheet)
     return found
