@@ -77,8 +77,8 @@ def case_reference(roster: Path, extract: Path) -> dict:
 
 
 def case_reconcile(roster: Path, extract: Path) -> dict:
+    from dpt_rutan.commands.reconcile.run import reconcile
     from dpt_rutan.election import load_profile
-    from dpt_rutan.reconcile import reconcile
     from dpt_rutan.site import load_site
 
     site, profile = load_site(SITE_FILE), load_profile("pemilu2024")

@@ -12,13 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dpt_rutan.election import (
-    ElectionProfile,
-    available_profiles,
-    in_region,
-    load_profile,
-    round_count,
-)
+from dpt_rutan.election import ElectionProfile, available_profiles, in_region, load_profile, round_count
 from dpt_rutan.errors import ConfigError
 
 PACKAGED = Path(__file__).parents[1] / "src" / "dpt_rutan" / "profiles"

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from dpt_rutan import kpu_codes
 from dpt_rutan.cli import app
+from dpt_rutan.commands.reconcile.run import reconcile
 from dpt_rutan.election import available_profiles, load_profile
-from dpt_rutan.reconcile import reconcile
 
 PEMILU = load_profile("pemilu2024")
 

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from dpt_rutan import remarks
 from dpt_rutan.cli import app
+from dpt_rutan.commands.reconcile.run import reconcile
 from dpt_rutan.election import load_profile
-from dpt_rutan.headers import map_headers
-from dpt_rutan.reconcile import reconcile
+from dpt_rutan.read.headers import map_headers
 from dpt_rutan.site import Site
 
 SITE = Site(name="Rutan Kelas IIB Blora", district_code="33.16.09", tps_numbers=(901,))

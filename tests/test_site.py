@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dpt_rutan.dapil import load_dapil
+from dpt_rutan.commands.plan.dapil import load_dapil
 from dpt_rutan.errors import ConfigError, UnusableInputError
 from dpt_rutan.site import Site, load_site, normalise_district_code, site_template
 

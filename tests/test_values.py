@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dpt_rutan.table import SourceTable
+from dpt_rutan.read.table import SourceTable
 from dpt_rutan.values import (
     parse_citizenship,
     parse_dates,

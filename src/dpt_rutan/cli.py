@@ -19,33 +19,29 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from . import (
-    __version__,
-    apply_nik,
-    diff_report,
-    lifecycle,
-    missing_nik,
-    missing_nik_report,
-    reconcile_report,
-    report,
-    sites_report,
-)
-from . import sources as extract_sources
-from .dapil import load_dapil
-from .diff import diff_files
-from .election import ElectionProfile, available_profiles, load_profile
-from .errors import ConfigError, DptRutanError
-from .mask import mask_nik_series
-from .plan import plan_tps
-from .plan_input import load_plan_inputs
-from .plan_report import plan_json, plan_sheets, plan_terminal_rows
-from .reconcile import reconcile as run_reconcile
-from .reconcile import reconcile_sites as run_reconcile_sites
-from .site import Site, load_site, site_template
-from .site_rosters import site_rosters
-from .site_table import read_site_table
-from .terminal import CommandLine, console, error_console, plain, show_niks
-from .validate import validate_file
+from dpt_rutan import __version__, lifecycle, report
+from dpt_rutan.commands.diff import report as diff_report
+from dpt_rutan.commands.diff.run import diff_files
+from dpt_rutan.commands.missing_nik import apply as apply_nik
+from dpt_rutan.commands.missing_nik import report as missing_nik_report
+from dpt_rutan.commands.missing_nik import run as missing_nik
+from dpt_rutan.commands.plan.dapil import load_dapil
+from dpt_rutan.commands.plan.inputs import load_plan_inputs
+from dpt_rutan.commands.plan.report import plan_json, plan_sheets, plan_terminal_rows
+from dpt_rutan.commands.plan.run import plan_tps
+from dpt_rutan.commands.reconcile import report as reconcile_report
+from dpt_rutan.commands.reconcile import sites_report
+from dpt_rutan.commands.reconcile.run import reconcile as run_reconcile
+from dpt_rutan.commands.reconcile.run import reconcile_sites as run_reconcile_sites
+from dpt_rutan.commands.reconcile.site_rosters import site_rosters
+from dpt_rutan.commands.reconcile.site_table import read_site_table
+from dpt_rutan.commands.validate import validate_file
+from dpt_rutan.election import ElectionProfile, available_profiles, load_profile
+from dpt_rutan.errors import ConfigError, DptRutanError
+from dpt_rutan.read import sources as extract_sources
+from dpt_rutan.report.mask import mask_nik_series
+from dpt_rutan.site import Site, load_site, site_template
+from dpt_rutan.terminal import CommandLine, console, error_console, plain, show_niks
 
 app = typer.Typer(
     name="dpt-rutan",

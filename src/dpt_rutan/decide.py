@@ -11,10 +11,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import match
+from dpt_rutan import match
+
+if TYPE_CHECKING:
+    from dpt_rutan.election import ElectionProfile
+    from dpt_rutan.site import Site
 
 
 class Status(StrEnum):
@@ -75,6 +80,17 @@ class Rules:
     prison_tps: tuple[int, ...]
     prison_district: str  # "33.16.01"
     prison_village: str = ""  # normalised kelurahan name, "" when the site does not say
+
+    @classmethod
+    def for_site(cls, site: Site, profile: ElectionProfile) -> Rules:
+        """The rules of one prison in one election."""
+        return cls(
+            voting_day=profile.voting_day,
+            born_on_or_before=profile.voting_age_cutoff(),
+            prison_tps=tuple(site.tps_numbers),
+            prison_district=site.district_code,
+            prison_village=site.village or "",
+        )
 
 
 def _column(frame: pd.DataFrame, name: str, default) -> pd.Series:

@@ -29,9 +29,9 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from .errors import ConfigError, UnusableInputError
-from .kpu_codes import normalise_code
-from .text_files import read_text
+from dpt_rutan.errors import ConfigError, UnusableInputError
+from dpt_rutan.kpu_codes import normalise_code
+from dpt_rutan.read.text_files import read_text
 
 Scope = Literal["anywhere", "province", "regency"]
 DapilKind = Literal["dpr", "dprd_provinsi", "dprd_kabkota"]

@@ -154,5 +154,11 @@ class UnusableInputError(DptRutanError):
         return f"{line}. {self.fix}" if self.fix else line
 
 
+class ConservationError(DptRutanError):
+    """Rows read and rows reported differ: a bug, never to be shown as a result."""
+
+    exit_code = 3
+
+
 class ConfigError(DptRutanError):
     """A site file, profile or option that is invalid. Exit code 2."""

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import match
-from .decide import STATUS_LABELS, Status
-from .errors import define_code
-from .fields import Field
+from dpt_rutan import match
+from dpt_rutan.decide import STATUS_LABELS, Status
+from dpt_rutan.errors import define_code
+from dpt_rutan.fields import Field
 
 if TYPE_CHECKING:
-    from .election import ElectionProfile
+    from dpt_rutan.election import ElectionProfile
 
 UNKNOWN_CODE = define_code(
     "KPU_CODE_UNKNOWN",

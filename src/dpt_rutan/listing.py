@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import decide, regions
-from .errors import define_code, make_findings
-from .fields import Field
-from .people import People
+from dpt_rutan import decide, regions
+from dpt_rutan.errors import define_code, make_findings
+from dpt_rutan.fields import Field
+from dpt_rutan.people import People
 
 LISTED_COLUMNS = ("listed_regency", "listed_district")
 

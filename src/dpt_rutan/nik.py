@@ -41,8 +41,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from .errors import CODES, define_code
-from .regions import REGION_STATUS_DTYPE, REGION_STATUSES, classify_region_codes
+from dpt_rutan.errors import CODES, define_code
+from dpt_rutan.regions import REGION_STATUS_DTYPE, REGION_STATUSES, classify_region_codes
 
 define_code(
     "MISSING",

@@ -12,10 +12,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from . import io, names, nik, regions, remarks, values
-from .errors import UnusableInputError, make_findings
-from .fields import Field
-from .table import SourceTable
+from dpt_rutan import names, nik, regions, remarks, values
+from dpt_rutan.errors import UnusableInputError, make_findings
+from dpt_rutan.fields import Field
+from dpt_rutan.read import reader
+from dpt_rutan.read.table import SourceTable
 
 
 @dataclass
@@ -113,7 +114,7 @@ def prepare_people(table: SourceTable, *, reference_date: date, require_rows: bo
     frame = pd.concat([frame, _home_region(frame)], axis=1)
     nik_rows = make_findings(nik_check.findings, file=table.name, sheet=table.sheet, columns=table.columns)
     remark_findings = make_findings(remark_rows, file=table.name, sheet=table.sheet, columns=table.columns)
-    findings = pd.concat([io.read_findings(table), value_findings, remark_findings, nik_rows], ignore_index=True)
+    findings = pd.concat([reader.read_findings(table), value_findings, remark_findings, nik_rows], ignore_index=True)
     return People(table=table, frame=frame, findings=findings.sort_values("source_row", kind="stable"))
 
 

@@ -20,8 +20,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .errors import define_code
-from .fields import Field
+from dpt_rutan.errors import define_code
+from dpt_rutan.fields import Field
 
 REMARK_FIELDS = (Field.TMS_CODE.value, Field.REMARKS.value, Field.ADDITIONAL_PENALTY.value)
 """Columns a roster's remarks come in: KETERANGAN/KET map to ``tms_code`` (the KPU extract's code column), CATATAN

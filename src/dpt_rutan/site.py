@@ -20,9 +20,9 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .election import read_toml, validate_config
-from .errors import ConfigError
-from .regions import classify_region_codes, dotted, region_label
+from dpt_rutan.election import read_toml, validate_config
+from dpt_rutan.errors import ConfigError
+from dpt_rutan.regions import classify_region_codes, dotted, region_label
 
 DIGITS_AND_DOTS = re.compile(r"^[0-9.]+$")  # ASCII only: \d also matches other scripts
 DEFAULT_FIRST_TPS = 901  # Loksus TPS are commonly numbered from 901 (Blora TPS 901; Tulungagung 901-903)

@@ -25,7 +25,7 @@ from rich.segment import Segment
 from rich.text import Text
 from typer.core import TyperGroup
 
-from .mask import mask_text
+from dpt_rutan.report.mask import mask_text
 
 ENCODING_ERRORS = "dpt_rutan_ascii"
 """The codec error handler installed on output streams that cannot encode everything the tool prints."""

@@ -17,9 +17,9 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from .errors import define_code, make_findings
-from .fields import Field
-from .table import SourceTable
+from dpt_rutan.errors import define_code, make_findings
+from dpt_rutan.fields import Field
+from dpt_rutan.read.table import SourceTable
 
 T = TypeVar("T")
 

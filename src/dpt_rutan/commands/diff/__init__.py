@@ -1,0 +1,1 @@
+"""`dpt-rutan diff`: what changed between two snapshots of a roster or an extract."""

@@ -1,0 +1,1 @@
+"""`dpt-rutan tps-plan`: polling stations, officers and ballots for the prison."""

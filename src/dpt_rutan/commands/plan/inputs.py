@@ -1,0 +1,447 @@
+"""What `dpt-rutan tps-plan` plans from: the voters listed now and the roster's admission history.
+
+:func:`plan.plan_tps` needs one row per voter expected at the prison's TPS, with a home region, and the admission
+and release dates of the whole roster. Two kinds of file give them:
+
+* **a roster** (any file :func:`reader.read_table` reads): the rows are decided here as ``reconcile`` decides them,
+  without a KPU extract: duplicates, ineligible inmates and those released before voting day are left out, in
+  ``decide``'s order of precedence; the rest are the voters. The roster's own dates are the history.
+* **a workbook written by** ``dpt-rutan reconcile`` (sheet "Model A lengkap", column STATUS): the voters are the
+  rows that will be at the prison's TPS once the workbook's actions are done. Rows that still need review or
+  Dukcapil recording are held apart and reported, since nobody knows yet whether they will vote here. The workbook
+  has no admission dates: the history then comes from the roster passed as ``roster``, else there is none and the
+  forecast needs ``--inflow-per-week``.
+
+Every data row read ends up either among the voters or in ``excluded`` with its reason
+(:meth:`PlanInputs.check_conservation`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import python_calamine as calamine
+
+from dpt_rutan import decide, match, regions, values
+from dpt_rutan.commands.plan.forecast import PlanFlag
+from dpt_rutan.commands.reconcile.report import MODEL_A_COLUMNS, STATUS_COLUMNS
+from dpt_rutan.decide import STATUS_LABELS, Status
+from dpt_rutan.election import ElectionProfile
+from dpt_rutan.errors import ConfigError, ConservationError, Location, UnusableInputError, define_code
+from dpt_rutan.fields import Field
+from dpt_rutan.people import match_view, prepare_people
+from dpt_rutan.read import reader, sources, workbook_guard
+from dpt_rutan.site import Site
+
+InputKind = Literal["roster", "reconciled"]
+
+RECONCILED_SHEET = "Model A lengkap"
+VOTER_STATUSES = (Status.REGISTERED_HERE, Status.REGISTERED_ELSEWHERE, Status.NOT_REGISTERED, Status.NOT_IN_EXTRACT)
+PENDING_STATUSES = (Status.NEEDS_REVIEW, Status.NEEDS_RECORDING)
+GONE_BY_VOTING_DAY = (Status.DUPLICATE, Status.RELEASED_BEFORE_VOTING)
+"""Rows of a reconciled workbook that are not an inmate in custody on voting day."""
+
+HOME_COLUMNS = ("home_province", "home_regency", "home_district")
+VOTER_COLUMNS = ("source_row", "reg_no", *MODEL_A_COLUMNS, *HOME_COLUMNS, "reconcile_status")
+"""The voters frame: the plan's input contract, plus the Model A details the TPS lists show."""
+EXCLUDED_COLUMNS = ("source_row", "reg_no", "name", "nik", "reason", "reason_label")
+
+# The reconciled workbook's headers, from the module that writes them.
+HEADER_OF = {**MODEL_A_COLUMNS, **STATUS_COLUMNS}
+WORKBOOK_REQUIRED = ("source_row", "status", "name", "nik")
+WORKBOOK_HEADER_SCAN = 10
+SIXTEEN_DIGITS = r"[0-9]{16}"
+
+PENDING_NOT_COUNTED = define_code(
+    "PLAN_INPUT_PENDING",
+    "warning",
+    "Sebagian WBP masih perlu diperiksa atau direkam Dukcapil: tidak dihitung sebagai pemilih. Bila selesai sebelum "
+    "H-7 mereka menambah pemilih di TPS rutan, di luar perkiraan arus masuk.",
+    "Some inmates still need review or Dukcapil recording: not counted as voters. If resolved before H-7 they add "
+    "to the prison's voters, on top of the inflow forecast.",
+)
+VOTERS_WITHOUT_NIK = define_code(
+    "PLAN_INPUT_NO_NIK",
+    "warning",
+    "Sebagian pemilih tidak punya NIK yang sah: KPU hanya mendaftar pemilih ber-NIK. Mereka tetap direncanakan; "
+    "jalankan reconcile dan minta perekaman Dukcapil.",
+    "Some voters have no usable NIK: KPU lists only voters with a NIK. They are still planned for; run reconcile "
+    "and ask Dukcapil to record them.",
+)
+UNKNOWN_STATUS = define_code(
+    "PLAN_INPUT_UNKNOWN_STATUS",
+    "warning",
+    "Kolom STATUS berisi nilai yang tidak dikenal (diubah tangan?): baris itu tidak dihitung sebagai pemilih.",
+    "The STATUS column holds a value the tool does not know (edited by hand?): those rows are not counted as voters.",
+)
+ROSTER_ROWS_DIFFER = define_code(
+    "PLAN_INPUT_ROSTER_DIFFERS",
+    "info",
+    "Daftar WBP untuk riwayat tanggal masuk memiliki jumlah baris berbeda dari buku kerja rekonsiliasi.",
+    "The roster given for the admission history has a different number of rows than the reconciled workbook.",
+)
+NO_ROSTER_GIVEN = define_code(
+    "PLAN_INPUT_NO_ROSTER",
+    "warning",
+    "Buku kerja rekonsiliasi tidak memuat tanggal masuk dan daftar WBP tidak diberikan: perkiraan arus masuk "
+    "pemilih sampai H-7 nol (kecuali --inflow-per-week dengan --as-of). Berikan daftar WBP dengan --roster.",
+    "The reconciled workbook has no admission dates and no roster was given: the forecast of voters arriving up "
+    "to H-7 is zero (unless --inflow-per-week with --as-of). Give the roster with --roster.",
+)
+
+
+@dataclass
+class PlanInputs:
+    """The voters and roster history :func:`plan.plan_tps` takes, and how every row read was accounted for."""
+
+    kind: InputKind
+    path: Path
+    sheet: str | None
+    voters: pd.DataFrame  # VOTER_COLUMNS, one row per voter, source_row unique
+    roster_history: pd.DataFrame  # date_in, release_date
+    excluded: pd.DataFrame  # EXCLUDED_COLUMNS: every row read that is not a voter, with its reason
+    rows_read: int
+    rows_not_data: int  # blank rows, totals, signature block: not inmates
+    included: str
+    history_source: str
+    history_path: Path | None = None
+    history_rows: int | None = None
+    flags: list[PlanFlag] = field(default_factory=list)
+
+    def excluded_counts(self) -> dict[str, int]:
+        """Rows left out, per reason, in the order of ``decide``'s precedence."""
+        order = {status.value: number for number, status in enumerate(Status)}
+        counts = self.excluded["reason"].value_counts()
+        return {reason: int(counts[reason]) for reason in sorted(counts.index, key=lambda r: order.get(r, len(order)))}
+
+    def check_conservation(self) -> None:
+        rows = pd.concat([self.voters["source_row"], self.excluded["source_row"]])
+        if len(rows) != self.rows_read or rows.duplicated().any():
+            raise ConservationError(
+                f"{self.rows_read} rows read but {len(self.voters)} voters and {len(self.excluded)} left out"
+            )
+
+    def sources(self) -> list[tuple[Path, int]]:
+        """``(file, rows read)`` of every input, for :meth:`Provenance.for_inputs`."""
+        history = [(self.history_path, self.history_rows or 0)] if self.history_path else []
+        return [(self.path, self.rows_read), *history]
+
+    def summary_rows(self) -> list[tuple[str, object, str]]:
+        """(item, value, basis) rows saying what was read and what was counted, for the plan's summary."""
+        rows: list[tuple[str, object, str]] = [
+            ("Berkas / input", self.path.name, f"{self.kind}" + (f", sheet '{self.sheet}'" if self.sheet else "")),
+            ("Baris data dibaca / data rows read", self.rows_read, "every row is a voter or left out, below"),
+            ("Pemilih dari berkas / voters from the input", len(self.voters), self.included),
+        ]
+        rows += [
+            (f"Tidak dihitung: {reason} / left out", count, STATUS_LABELS.get(reason, "status not known to the tool"))
+            for reason, count in self.excluded_counts().items()
+        ]
+        if self.rows_not_data:
+            rows.append(("Baris bukan data / rows that are not data", self.rows_not_data, "blank, totals, signatures"))
+        rows.append(("Riwayat masuk/keluar / admission history", self.history_rows or 0, self.history_source))
+        return rows
+
+
+def load_plan_inputs(
+    path: Path | str,
+    *,
+    site: Site,
+    profile: ElectionProfile,
+    sheet: str | int | None = None,
+    mapping: Mapping[str, str] | None = None,
+    roster: Path | str | None = None,
+    settings: match.MatchSettings | None = None,
+) -> PlanInputs:
+    """Voters and history from a roster or a reconciled workbook (told apart by content; see the module docstring).
+
+    ``roster`` gives the admission history to a reconciled workbook; ``sheet`` and ``mapping`` apply to whichever
+    roster is read (the workbook's own sheet is always "Model A lengkap").
+    """
+    path = Path(path)
+    if is_reconciled_workbook(path):
+        history_file = Path(roster) if roster is not None else None
+        inputs = inputs_from_workbook(path, profile, history_file, sheet, mapping)
+    elif roster is not None:
+        raise ConfigError(f"--roster goes with a workbook from 'dpt-rutan reconcile'; {path.name} is itself a roster")
+    else:
+        inputs = inputs_from_roster(path, site, profile, sheet, mapping, settings or match.MatchSettings())
+    inputs.check_conservation()
+    return inputs
+
+
+def is_reconciled_workbook(path: Path) -> bool:
+    return RECONCILED_SHEET in reader.list_sheets(path)
+
+
+# --- a roster ----------------------------------------------------------------------------------------------------
+
+
+def inputs_from_roster(
+    path: Path,
+    site: Site,
+    profile: ElectionProfile,
+    sheet: str | int | None,
+    mapping: Mapping[str, str] | None,
+    settings: match.MatchSettings,
+) -> PlanInputs:
+    table = sources.read_roster(path, sheet, mapping=mapping)
+    frame = prepare_people(table, reference_date=profile.voting_day).frame.reset_index(drop=True)
+    reason = roster_exclusions(frame, decide.Rules.for_site(site, profile), settings)
+    voting = reason == ""
+    voters = roster_voters(frame[voting])
+    no_nik = int((~frame.loc[voting, "nik_usable"].astype(bool)).sum())
+    flags = [PlanFlag.of(VOTERS_WITHOUT_NIK, f"{no_nik} voters without a usable NIK")] if no_nik else []
+    history = history_of(frame)
+    return PlanInputs(
+        kind="roster",
+        path=path,
+        sheet=table.sheet,
+        voters=voters,
+        roster_history=history,
+        excluded=excluded_table(frame[~voting], reason[~voting]),
+        rows_read=len(frame),
+        rows_not_data=len(table.skipped),
+        included=(
+            "roster rows that are not duplicates, are eligible (WNI, of age or married, right to vote not revoked, "
+            "not active TNI/Polri) and not released before voting day; not matched against the KPU list "
+            f"({no_nik} without a usable NIK)"
+        ),
+        history_source=f"admission and release dates of all {len(frame)} rows of {path.name}",
+        history_rows=len(history),
+        flags=flags,
+    )
+
+
+def roster_exclusions(frame: pd.DataFrame, rules: decide.Rules, settings: match.MatchSettings) -> pd.Series:
+    """Why each roster row is not a voter ("" for a voter): the first of ``decide``'s statuses that applies."""
+    duplicates = decide.roster_duplicates(match_view(frame), settings)
+    applicable = decide.eligibility(frame, rules)
+    applicable.insert(0, Status.DUPLICATE, frame["source_row"].isin(duplicates["source_row"]).to_numpy())
+    reason = pd.Series("", index=frame.index, dtype=object)
+    for status in reversed(list(applicable.columns)):
+        reason[applicable[status].to_numpy(dtype=bool)] = str(status)
+    return reason
+
+
+def text_of(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column in frame.columns:
+        return frame[column].astype("object").fillna("").astype(str)
+    return pd.Series("", index=frame.index, dtype=object)
+
+
+def roster_voters(frame: pd.DataFrame) -> pd.DataFrame:
+    voters = pd.DataFrame({column: text_of(frame, column) for column in VOTER_COLUMNS}, index=frame.index)
+    voters["source_row"] = frame["source_row"].astype("int64")
+    voters["nik"] = frame["nik_clean"].where(frame["nik_clean"].fillna("") != "", text_of(frame, Field.NIK))
+    voters["birth_date_used"] = pd.to_datetime(frame["birth_date_used"])
+    return voters.reset_index(drop=True)
+
+
+def history_of(frame: pd.DataFrame) -> pd.DataFrame:
+    def dates(column: str) -> pd.Series:
+        if column in frame.columns:
+            return pd.to_datetime(frame[column]).reset_index(drop=True)
+        return pd.Series(pd.NaT, index=range(len(frame)), dtype="datetime64[ns]")
+
+    return pd.DataFrame({"date_in": dates(Field.DATE_IN), "release_date": dates(Field.RELEASE_DATE)})
+
+
+def excluded_table(frame: pd.DataFrame, reason: pd.Series) -> pd.DataFrame:
+    table = pd.DataFrame(
+        {
+            "source_row": frame["source_row"].astype("int64"),
+            "reg_no": text_of(frame, "reg_no"),
+            "name": text_of(frame, "name"),
+            "nik": text_of(frame, "nik"),
+            "reason": reason.astype(str),
+        }
+    )
+    table["reason_label"] = table["reason"].map(lambda value: STATUS_LABELS.get(value, "")).astype(object)
+    return table[list(EXCLUDED_COLUMNS)].reset_index(drop=True)
+
+
+# --- a reconciled workbook ---------------------------------------------------------------------------------------
+
+
+def inputs_from_workbook(
+    path: Path,
+    profile: ElectionProfile,
+    roster: Path | None,
+    roster_sheet: str | int | None,
+    mapping: Mapping[str, str] | None,
+) -> PlanInputs:
+    frame, blank_rows = read_reconciled(path)
+    status = frame["status"].str.strip().str.upper()
+    voting = status.isin([str(s) for s in VOTER_STATUSES])
+    reason = status.where(status.isin([str(s) for s in Status]), "UNKNOWN: " + status.replace("", "(blank)"))
+    flags = workbook_flags(status)
+    if roster is not None:
+        history, history_rows = roster_history(roster, roster_sheet, mapping, profile)
+        history_source = f"admission and release dates of all {history_rows} rows of {roster.name}"
+        if history_rows != len(frame):
+            detail = f"{roster.name}: {history_rows} rows; {path.name}: {len(frame)} rows"
+            flags.append(PlanFlag.of(ROSTER_ROWS_DIFFER, detail))
+    else:
+        # No dates, but the workbook knows who is in custody on voting day: the forecast's voter share needs that.
+        in_custody = int((~status.isin([str(s) for s in GONE_BY_VOTING_DAY])).sum())
+        history = pd.DataFrame({"date_in": [pd.NaT] * in_custody, "release_date": [pd.NaT] * in_custody})
+        history = history.astype("datetime64[ns]")
+        history_rows = in_custody
+        flags.append(
+            PlanFlag.of(
+                NO_ROSTER_GIVEN, f"no roster given with {path.name}: inflow forecast 0; add --roster ROSTER.xlsx"
+            )
+        )
+        history_source = (
+            f"none with dates: the workbook has no admission dates (give the roster with --roster, or "
+            f"--inflow-per-week); {in_custody} inmates in custody on voting day"
+        )
+    return PlanInputs(
+        kind="reconciled",
+        path=path,
+        sheet=RECONCILED_SHEET,
+        voters=workbook_voters(frame[voting]),
+        roster_history=history,
+        excluded=excluded_table(frame[~voting], reason[~voting]),
+        rows_read=len(frame),
+        rows_not_data=blank_rows,
+        included=(
+            f"STATUS {', '.join(map(str, VOTER_STATUSES))}: at the prison's TPS once the workbook's actions are "
+            f"done; {', '.join(map(str, PENDING_STATUSES))} not counted"
+        ),
+        history_source=history_source,
+        history_path=roster,
+        history_rows=history_rows,
+        flags=flags,
+    )
+
+
+def workbook_flags(status: pd.Series) -> list[PlanFlag]:
+    flags = []
+    pending = status[status.isin([str(s) for s in PENDING_STATUSES])].value_counts()
+    if len(pending):
+        detail = ", ".join(f"{count} {state}" for state, count in pending.items())
+        flags.append(PlanFlag.of(PENDING_NOT_COUNTED, detail))
+    unknown = status[~status.isin([str(s) for s in Status])].value_counts()
+    if len(unknown):
+        detail = ", ".join(f"{count} '{state}'" for state, count in unknown.items())
+        flags.append(PlanFlag.of(UNKNOWN_STATUS, detail))
+    return flags
+
+
+def roster_history(
+    path: Path, sheet: str | int | None, mapping: Mapping[str, str] | None, profile: ElectionProfile
+) -> tuple[pd.DataFrame, int]:
+    table = sources.read_roster(path, sheet, mapping=mapping, required=(Field.DATE_IN,))
+    typed, _ = values.type_table(table, reference_date=profile.voting_day)
+    return history_of(typed), len(typed)
+
+
+def read_reconciled(path: Path) -> tuple[pd.DataFrame, int]:
+    """Sheet "Model A lengkap" as text columns named like the fields ``reconcile_report`` wrote them from.
+
+    Read with python-calamine directly: this is our own fixed format, not a roster whose headers need guessing.
+    Returns the frame and the number of blank rows below the header.
+    """
+    location = Location(path.name, RECONCILED_SHEET)
+    workbook_guard.check_workbook(path)
+    try:
+        with path.open("rb") as handle, calamine.CalamineWorkbook.from_filelike(handle) as workbook:
+            rows = workbook.get_sheet_by_name(RECONCILED_SHEET).to_python(skip_empty_area=False)
+    except (calamine.CalamineError, OSError) as exc:
+        raise UnusableInputError(
+            location, f"cannot be read ({exc})", "Write it again with 'dpt-rutan reconcile'"
+        ) from exc
+    header_index, field_of = reconciled_header(rows, location)
+    body = rows[header_index + 1 :]
+    kept = [(number, row) for number, row in enumerate(body, start=header_index + 2) if any(map(cell_text, row))]
+    columns = {
+        name: [cell_text(row[position]) if position < len(row) else "" for _, row in kept]
+        for position, name in field_of.items()
+    }
+    frame = pd.DataFrame(columns, index=[number for number, _ in kept], dtype=object)
+    frame["source_row"] = roster_rows(frame, location)
+    return frame.reset_index(drop=True), len(body) - len(kept)
+
+
+def reconciled_header(rows: list[list[object]], location: Location) -> tuple[int, dict[int, str]]:
+    """The header row's index and, per column position, the field it holds; our headers only, others ignored."""
+    field_by_header = {header: name for name, header in HEADER_OF.items()}
+    for index, row in enumerate(rows[:WORKBOOK_HEADER_SCAN]):
+        field_of = {pos: field_by_header[cell_text(c)] for pos, c in enumerate(row) if cell_text(c) in field_by_header}
+        if set(WORKBOOK_REQUIRED) <= set(field_of.values()):
+            return index, field_of
+    wanted = ", ".join(HEADER_OF[name] for name in WORKBOOK_REQUIRED)
+    raise UnusableInputError(
+        location, f"no header row with {wanted}", "Use the workbook as 'dpt-rutan reconcile' wrote it"
+    )
+
+
+def roster_rows(frame: pd.DataFrame, location: Location) -> pd.Series:
+    """The roster row (BARIS) of each row: whole, unique numbers, or the workbook cannot be trusted."""
+    text = frame["source_row"].astype(str)
+    bad = ~text.str.fullmatch(r"[0-9]{1,9}")
+    if bad.any():
+        where = Location(location.file, location.sheet, int(frame.index[bad.to_numpy()][0]), HEADER_OF["source_row"])
+        raise UnusableInputError(where, "not a roster row number", "Use the workbook as 'dpt-rutan reconcile' wrote it")
+    rows = text.astype("int64")
+    if rows.duplicated().any():
+        where = Location(location.file, location.sheet, int(frame.index[rows.duplicated().to_numpy()][0]))
+        raise UnusableInputError(where, f"roster row {rows[rows.duplicated()].iloc[0]} appears twice", "Remove one")
+    return rows
+
+
+def cell_text(value: object) -> str:
+    """A workbook cell as the text written into it: whole numbers without ".0", dates as ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def workbook_voters(frame: pd.DataFrame) -> pd.DataFrame:
+    voters = pd.DataFrame({column: text_of(frame, column) for column in VOTER_COLUMNS}, index=frame.index)
+    voters["source_row"] = frame["source_row"].astype("int64")
+    voters["birth_date_used"] = pd.to_datetime(voters["birth_date_used"], format="%Y-%m-%d", errors="coerce")
+    voters["reconcile_status"] = frame["status"].str.strip().str.upper()
+    homes = workbook_homes(frame)
+    for column in HOME_COLUMNS:
+        voters[column] = homes[column]
+    return voters.reset_index(drop=True)
+
+
+def workbook_homes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Home region codes, re-derived from the names: the workbook holds no codes.
+
+    The kab/kota comes from the address (KABUPATEN/KOTA), within the province DAERAH ASAL names; else from DAERAH
+    ASAL itself, which is reconcile's home region (address, else NIK) as a label such as "Kab. Blora, Jawa Tengah"
+    or "Kab. Mimika (kode lama 91.09), Papua". The kecamatan comes from KECAMATAN, else from the NIK when the NIK
+    was issued in the same kab/kota (as ``people`` does).
+    """
+    label = text_of(frame, "home_label")
+    # "Kab. Blora, Jawa Tengah": the province after the last comma; extract, unlike rpartition, keeps its columns
+    # when no row is left to plan for.
+    label_parts = label.str.extract(r"^(?:(?P<regency>.*), )?(?P<province>.*)$").fillna("")
+    province_text, label_regency = label_parts["province"], label_parts["regency"]
+    from_address = regions.find_regency_codes(province_text, text_of(frame, "regency"))
+    coded = label_regency.str.extract(r"\b([0-9]{2}\.[0-9]{2})\b", expand=False).fillna("")
+    from_label = coded.where(coded != "", regions.find_regency_codes(province_text, label_regency))
+    regency = from_address.where(from_address != "", from_label)
+    district = regions.find_district_codes(regency, text_of(frame, "district"))
+    nik = text_of(frame, "nik")
+    from_nik = (nik.str[0:2] + "." + nik.str[2:4] + "." + nik.str[4:6]).where(nik.str.fullmatch(SIXTEEN_DIGITS), "")
+    district = district.where(district != "", from_nik.where((from_nik.str[:5] == regency) & (regency != ""), ""))
+    return pd.DataFrame(
+        {"home_province": regency.str[:2], "home_regency": regency, "home_district": district}, index=frame.index
+    )

@@ -1,0 +1,41 @@
+"""Record linkage of people on frames, never files: candidate pairs, comparison levels, one-to-one assignment."""
+
+from dpt_rutan.match.linkage import (
+    MATCH_COLUMNS,
+    PAIR_COLUMNS,
+    LevelWeights,
+    MatchSettings,
+    NikBlocks,
+    assign,
+    candidate_pairs,
+    compare_pairs,
+    differing_names_rule_out,
+    dob_level,
+    fuzzy_candidate_pairs,
+    link,
+    name_level,
+    nik_candidate_pairs,
+    nik_level,
+    settled_rows,
+    settling_score,
+)
+
+__all__ = [
+    "MATCH_COLUMNS",
+    "PAIR_COLUMNS",
+    "LevelWeights",
+    "MatchSettings",
+    "NikBlocks",
+    "assign",
+    "candidate_pairs",
+    "compare_pairs",
+    "differing_names_rule_out",
+    "dob_level",
+    "fuzzy_candidate_pairs",
+    "link",
+    "name_level",
+    "nik_candidate_pairs",
+    "nik_level",
+    "settled_rows",
+    "settling_score",
+]

@@ -1,0 +1,1 @@
+"""Scanning an extract: keep the rows of a KPU or Dukcapil extract that can concern the prison's inmates."""
