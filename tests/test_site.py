@@ -149,7 +149,7 @@ def test_the_blora_dapil_example():
     assert dapil.dapil_of("dpr", "33.16.09") == "Jawa Tengah III"  # from the regency's row
     assert dapil.dapil_of("dpr", "33.15.01") == "Jawa Tengah III"  # Grobogan
     assert dapil.dapil_of("dpr", "33.74.01") is None  # Kota Semarang: not in the table
-    assert dapil.dapil_of("dprd_provinsi", "33.16.09") is None  # not in facts.md: left blank
+    assert dapil.dapil_of("dprd_provinsi", "33.16.09") is None  # not in the example dapil table: left blank
     assert dapil.dapil_of("dprd_kabkota", "33.15.01") is None
 
 

@@ -2,7 +2,7 @@
 
 Precedence (issue #3): DUPLICATE, INELIGIBLE_*, RELEASED_BEFORE_VOTING, then the registration statuses, NEEDS_REVIEW,
 NEEDS_RECORDING. The first that applies is the status; the others that apply are listed as reasons.
-Eligibility follows UU 7/2017 art. 198-200 and PKPU 7/2022 art. 4 (see ../shared/domain/facts.md, "Who may vote").
+Eligibility follows UU 7/2017 art. 198-200 and PKPU 7/2022 art. 4 (see docs/voters.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Where a KPU voter is listed: from the extract itself, never from the voter's NIK.
 
-The NIK says where a person was first registered, not where they are listed now (facts.md, "NIK"): an inmate listed
+The NIK says where a person was first registered, not where they are listed now (docs/nik.md): an inmate listed
 at the prison's TPS 901 carries the NIK of a kecamatan anywhere. So a KPU row's TPS location comes only from the
 extract: its KECAMATAN/KELURAHAN columns, or what a sheet's title block and name say (``title_block.py`` turns those
 into columns). Kecamatan names repeat across regencies (there is a Kecamatan Blora only in Blora, but a Kecamatan

@@ -602,7 +602,7 @@ def nik_findings(frame: pd.DataFrame, *, field: str = "nik", reference_date: dat
 
     Columns, prefixed with ``field``: ``_clean`` (the compacted digits, or ""), ``_usable`` (safe as an exact key:
     16 digits that could have been issued, province known, not damaged or suspect as a number; an unknown
-    regency or district under a known province is valid with a warning, as facts.md says: newer than the table or
+    regency or district under a known province is valid with a warning, as docs/nik.md says: newer than the table or
     a retired code not yet in ``historic_regions.csv``), ``_masked_pattern`` (visible digits with ``*`` for hidden
     ones), ``_birth_date``, ``_sex``, ``_province``, ``_regency``, ``_district`` (dotted codes) and
     ``_region_status`` (see

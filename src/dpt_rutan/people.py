@@ -63,7 +63,7 @@ def _home_region(frame: pd.DataFrame) -> pd.DataFrame:
 def _home_region_of(frame: pd.DataFrame) -> pd.DataFrame:
     """Where the person lives: the roster's address when it names a regency, else where the NIK was issued.
 
-    The NIK's region is where it was first issued and never changes (facts.md, "NIK"), so the address is the better
+    The NIK's region is where it was first issued and never changes (docs/nik.md), so the address is the better
     guide to the home polling station; it is only a fallback.
     """
     address_regency = regions.find_regency_codes(_text(frame, Field.PROVINCE), _text(frame, Field.REGENCY))

@@ -3,7 +3,7 @@
 A prison database has no column for an additional penalty, so staff write it in KETERANGAN, CATATAN, KET or PIDANA
 TAMBAHAN: "dicabut hak memilih", "pencabutan hak pilih", "hak memilih dan dipilih dicabut", "pidana tambahan:
 pencabutan hak memilih". Only the right to vote (hak memilih; "hak pilih" in KPU usage) excludes a voter; a revoked
-right to be elected (hak dipilih) alone leaves a voter (UU 7/2017 art. 198; facts.md, "Who may vote").
+right to be elected (hak dipilih) alone leaves a voter (UU 7/2017 art. 198; docs/voters.md).
 
 "Hak politik" names no right: KUHP art. 35(1) item 3 lists "hak memilih dan dipilih" together, so a revoked
 "hak politik" is read as both, hence not a voter, with a warning to check the verdict (courts often revoke only the

@@ -113,7 +113,7 @@ def _without(rows: list[list[str]], header: str) -> list[list[str]]:
 
 
 def _masked(rows: list[list[str]], *headers: str, keep: int = 12) -> list[list[str]]:
-    """The last digits of NIK and NKK as asterisks, as KPU's published lists show them (facts.md)."""
+    """The last digits of NIK and NKK as asterisks, as KPU's published lists show them."""
     columns = [rows[0].index(header) for header in headers]
     masked = [list(row) for row in rows]
     for row in masked[1:]:

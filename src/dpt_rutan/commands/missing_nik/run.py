@@ -1,7 +1,7 @@
 """`dpt-rutan missing-nik`: the inmates whose NIK Dukcapil must find or record, why, and who they may already be.
 
 "No NIK" in a roster usually means the prison does not know it, rarely that the person was never registered
-(facts.md, "People without a NIK"): so every person is listed with the reason their NIK cannot be used and, when a
+(docs/missing-nik.md): so every person is listed with the reason their NIK cannot be used and, when a
 Dukcapil or KPU extract is given, the NIKs of the people there who look like them, for Dukcapil to confirm a known
 person instead of recording them again.
 

@@ -5,7 +5,7 @@ region for that ballot (UU 7/2017 art. 348(4); the profile says the scope and da
 gets ``yes``, ``no`` or ``unknown`` per ballot type; ``unknown`` when the home region or a dapil is not known, so
 that a count is a range (min: the yeses; max: yeses and unknowns) rather than a guess.
 
-Without a dapil table one inference is made, the one facts.md's "same kab/kota, 4 or 5 ballots" rests on: a kab/kota
+Without a dapil table one inference is made, the one docs/ballots.md's "same kab/kota, 4 or 5" rests on: a kab/kota
 lies within one DPR and one provincial dapil, and a kecamatan within one kab/kota dapil. A dapil table overrides it.
 """
 
