@@ -44,7 +44,9 @@ def write_csv(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
 @pytest.fixture
 def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """A terminal wide enough that no table cell wraps: values are checked as printed."""
-    monkeypatch.setattr(terminal.console, "width", 250)
+    # rich's _width, not its width property: undoing a set width would pin the width it had then (80) for the
+    # tests that follow, which then ignore COLUMNS; _width is put back as it was (None: from the terminal).
+    monkeypatch.setattr(terminal.console, "_width", 250)
 
 
 def error_lines(output: str) -> list[str]:
