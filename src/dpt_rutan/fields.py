@@ -10,6 +10,8 @@ from enum import StrEnum
 
 
 class Field(StrEnum):
+    """A canonical field: its value is the column name readers give it."""
+
     REG_NO = "reg_no"  # prison registration number (No. Registrasi / No. Reg)
     NAME = "name"
     NIK = "nik"
