@@ -114,6 +114,8 @@ class WitnessParticipant(BaseModel):
 
 
 class WitnessRules(BaseModel):
+    """Witnesses (saksi) at a TPS: how many each participant may mandate, how many may be inside at a time, and who."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     per_participant_per_tps: int = Field(default=2, ge=0)
@@ -214,6 +216,7 @@ def read_toml(path: Path) -> dict:
 
 
 def validate_config(path: Path, model: type[ModelT], data: dict) -> ModelT:
+    """``data`` read from ``path`` as a ``model``; a value that breaks its rules is a one-line ConfigError."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:

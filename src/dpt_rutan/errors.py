@@ -76,6 +76,7 @@ def define_code(code: str, severity: Severity, message_id: str, message_en: str)
 
 
 def empty_findings() -> pd.DataFrame:
+    """A findings table without rows, its columns those of :func:`make_findings`."""
     return pd.DataFrame({name: pd.Series(dtype="object") for name in FINDING_COLUMNS})
 
 

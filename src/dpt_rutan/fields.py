@@ -1,7 +1,7 @@
 """The canonical fields every input file is mapped to, whatever its headers say.
 
 Readers map the user's headers to these names (see ``headers.py`` for the synonyms); everything after the readers
-speaks only these names. Values stay text until ``values.py`` types them.
+speaks only these names. Values stay text until :mod:`dpt_rutan.values` types them.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from enum import StrEnum
 
 
 class Field(StrEnum):
+    """A canonical field: its value is the column name readers give it."""
+
     REG_NO = "reg_no"  # prison registration number (No. Registrasi / No. Reg)
     NAME = "name"
     NIK = "nik"

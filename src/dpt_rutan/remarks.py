@@ -98,6 +98,49 @@ def classify(texts: pd.Series) -> pd.Series:
     return pd.Series(classes[codes], index=texts.index, dtype=object)
 
 
+_FINDING_OF_CLASS = {
+    "vote": VOTE_REVOKED.code,
+    "elected": ONLY_ELECTED_REVOKED.code,
+    "political": POLITICAL_RIGHTS.code,
+    "unclear": RIGHTS_UNCLEAR.code,
+}
+
+
+def _fold_into_flag(frame: pd.DataFrame, flag: pd.Series | None, revoked: pd.Series) -> None:
+    """Set ``right_to_vote_revoked`` where a remark revokes the right to vote or political rights."""
+    if revoked.any():
+        stated = flag.astype("boolean").fillna(False).astype(bool) if flag is not None else False
+        frame["right_to_vote_revoked"] = stated | revoked
+
+
+def _remark_findings(frame: pd.DataFrame, field: str, classes: pd.Series) -> pd.DataFrame:
+    """One finding per row whose remark in ``field`` says a right was revoked, or may have been."""
+    noted = classes != ""
+    return pd.DataFrame(
+        {
+            "source_row": frame.loc[noted, "source_row"],
+            "field": field,
+            "code": classes[noted].map(_FINDING_OF_CLASS),
+            "value": frame.loc[noted, field].astype(str),
+        }
+    )
+
+
+def _contradictions(frame: pd.DataFrame, flag: pd.Series, revoked: pd.Series) -> pd.DataFrame:
+    """Rows whose remarks revoke the right to vote while the revocation column, as written, says no."""
+    contradicted = revoked & flag.astype("boolean").eq(False).fillna(False).astype(bool)
+    return pd.DataFrame(
+        {
+            "source_row": frame.loc[contradicted, "source_row"],
+            "field": "right_to_vote_revoked",
+            "code": CONTRADICTS_FLAG.code,
+            "value": frame.loc[contradicted, "right_to_vote_revoked_text"].astype(str)
+            if "right_to_vote_revoked_text" in frame.columns
+            else "",
+        }
+    )
+
+
 def read_revocations(frame: pd.DataFrame) -> pd.DataFrame:
     """Fold what the remark columns say into ``frame``'s ``right_to_vote_revoked`` (in place: the typed frame is the
     reader's own copy); return the finding rows (``source_row``, ``field``, ``code``, ``value``).
@@ -109,39 +152,11 @@ def read_revocations(frame: pd.DataFrame) -> pd.DataFrame:
     if not present:
         return pd.DataFrame(columns=["source_row", "field", "code", "value"])
     per_field = {field: classify(frame[field]) for field in present}
-    revoked_by = {field: classes.isin(["vote", "political"]) for field, classes in per_field.items()}
-    revoked = pd.concat(revoked_by.values(), axis=1).any(axis=1)
+    revoked = pd.concat([classes.isin(["vote", "political"]) for classes in per_field.values()], axis=1).any(axis=1)
+    # The column as written, kept before the fold replaces it: a contradiction is with what the user wrote.
     flag = frame["right_to_vote_revoked"] if "right_to_vote_revoked" in frame.columns else None
-    if revoked.any():
-        stated = flag.astype("boolean").fillna(False).astype(bool) if flag is not None else False
-        frame["right_to_vote_revoked"] = stated | revoked
-    codes = {"vote": VOTE_REVOKED.code, "elected": ONLY_ELECTED_REVOKED.code, "political": POLITICAL_RIGHTS.code}
-    codes["unclear"] = RIGHTS_UNCLEAR.code
-    found = []
-    for field, classes in per_field.items():
-        noted = classes != ""
-        found.append(
-            pd.DataFrame(
-                {
-                    "source_row": frame.loc[noted, "source_row"],
-                    "field": field,
-                    "code": classes[noted].map(codes),
-                    "value": frame.loc[noted, field].astype(str),
-                }
-            )
-        )
+    _fold_into_flag(frame, flag, revoked)
+    found = [_remark_findings(frame, field, classes) for field, classes in per_field.items()]
     if flag is not None:
-        contradicted = revoked & flag.astype("boolean").eq(False).fillna(False).astype(bool)
-        found.append(
-            pd.DataFrame(
-                {
-                    "source_row": frame.loc[contradicted, "source_row"],
-                    "field": "right_to_vote_revoked",
-                    "code": CONTRADICTS_FLAG.code,
-                    "value": frame.loc[contradicted, "right_to_vote_revoked_text"].astype(str)
-                    if "right_to_vote_revoked_text" in frame.columns
-                    else "",
-                }
-            )
-        )
+        found.append(_contradictions(frame, flag, revoked))
     return pd.concat(found, ignore_index=True)
