@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dpt_rutan import match, names
-from dpt_rutan.match import linkage
+from dpt_rutan.match.blocking import SortedKeys, name_and_date_part_candidates
 from dpt_rutan.read import reader
 from dpt_rutan.read.stream import TableBlocks, read_whole
 from dpt_rutan.scan import screen
@@ -28,7 +28,7 @@ def test_a_sorted_keys_join_is_an_inner_merge_in_its_order(left, right):
     lk = pd.DataFrame({"left_row": left_rows, "key": np.array(left, dtype=np.int64)})
     rk = pd.DataFrame({"right_row": right_rows, "key": np.array(right, dtype=np.int64)})
     merged = lk.merge(rk, on="key")[["left_row", "right_row"]]
-    joined = linkage._SortedKeys(left_rows, lk["key"].to_numpy()).join(right_rows, rk["key"].to_numpy())
+    joined = SortedKeys(left_rows, lk["key"].to_numpy()).join(right_rows, rk["key"].to_numpy())
     pd.testing.assert_frame_equal(joined.astype("int64"), merged.astype("int64"))
 
 
@@ -68,7 +68,7 @@ def test_name_key_and_date_part_pairs_are_those_of_a_merge_on_the_columns(left, 
         ],
         ignore_index=True,
     )
-    found = linkage._name_and_date_part_candidates(left_frame, right_frame)
+    found = name_and_date_part_candidates(left_frame, right_frame)
     pd.testing.assert_frame_equal(found.astype("int64"), expected.astype("int64"))
 
 
