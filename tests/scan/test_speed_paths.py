@@ -16,7 +16,7 @@ from dpt_rutan import match, names
 from dpt_rutan.match.blocking import SortedKeys, name_and_date_part_candidates
 from dpt_rutan.read import reader
 from dpt_rutan.read.stream import TableBlocks, read_whole
-from dpt_rutan.scan import screen
+from dpt_rutan.scan.coverage import nik_region, nik_region_codes
 
 KEYS = st.lists(st.integers(0, 12), max_size=40)
 
@@ -152,8 +152,8 @@ def test_greedy_assignment_is_the_plain_walk(scored, exact, preferred):
 def test_nik_region_codes_are_equal_where_the_regions_are(niks):
     for extra in ([], ["33160\u00e90101800001"], [float("nan")]):  # a character beyond ASCII takes the slow path
         values = np.array(niks + extra, dtype=object)
-        codes = screen._nik_region_codes(values)
-        regions = [screen._nik_region(value) for value in values]
+        codes = nik_region_codes(values)
+        regions = [nik_region(value) for value in values]
         assert pd.factorize(np.array(regions, dtype=object))[0].tolist() == pd.factorize(codes)[0].tolist()
 
 
