@@ -103,7 +103,9 @@ def _nik_levels(left_nik, left_usable, left_mask, right_nik, right_usable, right
     )
 
 
-def nik_level(left_nik: str, left_usable: bool, left_mask: str, right_nik: str, right_usable: bool, right_mask: str):
+def nik_level(
+    left_nik: str, left_usable: bool, left_mask: str, right_nik: str, right_usable: bool, right_mask: str
+) -> str:
     """The NIK level of one pair (see :data:`settings.NIK`)."""
     texts = [np.array([text], dtype=object) for text in (left_nik, left_mask, right_nik, right_mask)]
     usable = [np.array([flag], dtype=bool) for flag in (left_usable, right_usable)]
