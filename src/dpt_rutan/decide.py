@@ -8,6 +8,7 @@ Eligibility follows UU 7/2017 art. 198-200 and PKPU 7/2022 art. 4 (see docs/vote
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 
 class Status(StrEnum):
+    """The status of a roster row, in precedence order."""
+
     DUPLICATE = "DUPLICATE"
     INELIGIBLE_FOREIGN = "INELIGIBLE_FOREIGN"
     INELIGIBLE_AGE = "INELIGIBLE_AGE"
@@ -38,6 +41,8 @@ class Status(StrEnum):
 
 
 class KpuStatus(StrEnum):
+    """A finding on a KPU row rather than an inmate."""
+
     NOT_IN_CUSTODY = "NOT_IN_CUSTODY"
     KPU_DUPLICATE = "KPU_DUPLICATE"
 
@@ -207,6 +212,14 @@ class Coverage:
         by_regency = (district == "") & regency.isin(self.regencies)
         return by_district | by_regency
 
+    @classmethod
+    def union_of(cls, parts: Iterable[Coverage]) -> Coverage:
+        """What the parts (an extract's blocks) cover together."""
+        covered = cls(frozenset(), frozenset())
+        for part in parts:
+            covered = cls(covered.regencies | part.regencies, covered.districts | part.districts)
+        return covered
+
 
 def extract_coverage(kpu: pd.DataFrame) -> Coverage:
     """The regions the extract lists voters in; a row the extract does not place counts where its address or NIK is."""
@@ -217,6 +230,57 @@ def extract_coverage(kpu: pd.DataFrame) -> Coverage:
         regencies = listed_regency.where(listed_regency != "", regencies)
         districts = listed_district.where(listed_district != "", districts)
     return Coverage(frozenset(regencies[regencies != ""]), frozenset(districts[districts != ""]))
+
+
+def _kpu_decisions(rows: pd.Series, kpu_matches: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per roster row, the matcher's decision ("none" without one) and the KPU row it names."""
+    if not len(kpu_matches):
+        return rows.map(lambda _: "none"), rows * pd.NA
+    decisions = kpu_matches.set_index("left_row")
+    return rows.map(decisions["decision"]).fillna("none"), rows.map(decisions["right_row"])
+
+
+def _nik_usable(roster: pd.DataFrame, proposed_nik: pd.Series | None) -> pd.Series:
+    """Whether each row has a usable NIK, its own or one Dukcapil proposes."""
+    nik_usable = roster["nik_usable"].astype(bool)
+    if proposed_nik is not None:
+        nik_usable |= proposed_nik.fillna("") != ""
+    return nik_usable
+
+
+def _registration(
+    roster: pd.DataFrame, decision: pd.Series, here: pd.Series, covered: pd.Series, nik_usable: pd.Series
+) -> pd.Series:
+    """The registration status of each row, from its KPU decision (``here``: matched at the prison's TPS) and whether
+    the extract covers its home region."""
+    matched = decision == "match"
+    home_known = roster["home_regency"].fillna("") != ""
+    registration = pd.Series(Status.NEEDS_RECORDING.value, index=roster.index)
+    registration[home_known & ~covered] = Status.NOT_IN_EXTRACT.value
+    registration[nik_usable & covered] = Status.NOT_REGISTERED.value
+    registration[decision == "review"] = Status.NEEDS_REVIEW.value
+    registration[matched] = Status.REGISTERED_ELSEWHERE.value
+    registration[matched & here] = Status.REGISTERED_HERE.value
+    return registration
+
+
+def _status_and_reasons(
+    registration: pd.Series, duplicate_of: pd.Series, flags: pd.DataFrame, nik_usable: pd.Series
+) -> tuple[pd.Series, list[str]]:
+    """The first status that applies in precedence order, and the others that apply, then the registration status."""
+    applicable = pd.DataFrame(index=registration.index)
+    applicable[Status.DUPLICATE] = duplicate_of.notna()
+    for status in (*INELIGIBLE, Status.RELEASED_BEFORE_VOTING):
+        applicable[status] = flags[status]
+    primary = registration.copy()
+    for status in reversed(list(applicable.columns)):
+        primary[applicable[status]] = status.value
+    applicable[Status.NEEDS_RECORDING] = ~nik_usable & (registration != Status.NEEDS_RECORDING)
+    reasons = pd.Series("", index=registration.index)
+    for status in applicable.columns:
+        reasons = reasons.where(~applicable[status] | (primary == status.value), reasons + "; " + status.value)
+    reasons = reasons.where(registration == primary, reasons + "; " + registration)
+    return primary, reasons.str.removeprefix("; ").tolist()
 
 
 def decide_statuses(
@@ -237,41 +301,13 @@ def decide_statuses(
     means the prison does not know it, and the home list (SIDALIH) may hold the person; recording is then a reason.
     """
     rows = roster["source_row"].astype("int64")
-    flags = eligibility(roster, rules)
     duplicate_of = rows.map(duplicates.set_index("source_row")["duplicate_of"]) if len(duplicates) else rows * pd.NA
-    decisions = kpu_matches.set_index("left_row") if len(kpu_matches) else None
-    decision = rows.map(decisions["decision"]).fillna("none") if decisions is not None else rows.map(lambda _: "none")
-    kpu_row = rows.map(decisions["right_row"]) if decisions is not None else rows * pd.NA
-    kpu_here = at_prison_tps(kpu, rules)
-    here_rows = set(kpu.loc[kpu_here, "source_row"].astype("int64"))
-    matched = decision == "match"
+    decision, kpu_row = _kpu_decisions(rows, kpu_matches)
+    here = kpu_row.isin(set(kpu.loc[at_prison_tps(kpu, rules), "source_row"].astype("int64")))
     covered = coverage.covers(roster["home_regency"].fillna(""), roster["home_district"].fillna(""))
-    nik_usable = roster["nik_usable"].astype(bool)
-    if proposed_nik is not None:
-        nik_usable |= proposed_nik.fillna("") != ""
-    home_known = roster["home_regency"].fillna("") != ""
-
-    registration = pd.Series(Status.NEEDS_RECORDING.value, index=roster.index)
-    registration[home_known & ~covered] = Status.NOT_IN_EXTRACT.value
-    registration[nik_usable & covered] = Status.NOT_REGISTERED.value
-    registration[decision == "review"] = Status.NEEDS_REVIEW.value
-    registration[matched] = Status.REGISTERED_ELSEWHERE.value
-    registration[matched & kpu_row.isin(here_rows)] = Status.REGISTERED_HERE.value
-
-    applicable = pd.DataFrame(index=roster.index)
-    applicable[Status.DUPLICATE] = duplicate_of.notna()
-    for status in (*INELIGIBLE, Status.RELEASED_BEFORE_VOTING):
-        applicable[status] = flags[status]
-    primary = registration.copy()
-    for status in reversed(list(applicable.columns)):
-        primary[applicable[status]] = status.value
-    applicable[Status.NEEDS_RECORDING] = ~nik_usable & (registration != Status.NEEDS_RECORDING)
-    # The statuses that apply besides the primary one, in precedence order, then the registration status.
-    reasons = pd.Series("", index=roster.index)
-    for status in applicable.columns:
-        reasons = reasons.where(~applicable[status] | (primary == status.value), reasons + "; " + status.value)
-    reasons = reasons.where(registration == primary, reasons + "; " + registration)
-    reasons = reasons.str.removeprefix("; ").tolist()
+    nik_usable = _nik_usable(roster, proposed_nik)
+    registration = _registration(roster, decision, here, covered, nik_usable)
+    primary, reasons = _status_and_reasons(registration, duplicate_of, eligibility(roster, rules), nik_usable)
     return pd.DataFrame(
         {
             "source_row": rows.to_numpy(),
@@ -282,7 +318,7 @@ def decide_statuses(
             "duplicate_of": duplicate_of.to_numpy(),
             "kpu_row": kpu_row.where(decision != "none").to_numpy(),
             "kpu_decision": decision.to_numpy(),
-            "kpu_at_prison_tps": kpu_row.isin(here_rows).to_numpy() & matched.to_numpy(),
+            "kpu_at_prison_tps": here.to_numpy() & (decision == "match").to_numpy(),
         },
         index=roster.index,
     )

@@ -20,7 +20,7 @@ from dpt_rutan.election import load_profile
 from dpt_rutan.fields import Field
 from dpt_rutan.people import match_view, prepare_people
 from dpt_rutan.read import reader
-from dpt_rutan.scan import screen
+from dpt_rutan.scan import quick_look
 from dpt_rutan.site import load_site
 
 REPO = Path(__file__).resolve().parents[2]
@@ -209,9 +209,9 @@ def test_what_a_wrong_quick_look_misses_is_read_again(tmp_path, monkeypatch):
     )
 
     def wrong_look(blocks, roster, *_):
-        return screen._Look(settled=pd.Index(roster["source_row"]), prison_niks=frozenset())
+        return quick_look.Look(settled=pd.Index(roster["source_row"]), prison_niks=frozenset())
 
-    monkeypatch.setattr(screen, "_quick_look", wrong_look)
+    monkeypatch.setattr(quick_look, "look_at", wrong_look)
     labels: list[str] = []
     result = reconcile(
         roster, extract, site=SITE, profile=PROFILE, block_bytes=4096, progress=lambda label, *_: labels.append(label)

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dpt_rutan import match, names
-from dpt_rutan.match import linkage
+from dpt_rutan.match.blocking import SortedKeys, name_and_date_part_candidates
 from dpt_rutan.read import reader
 from dpt_rutan.read.stream import TableBlocks, read_whole
-from dpt_rutan.scan import screen
+from dpt_rutan.scan.coverage import nik_region, nik_region_codes
 
 KEYS = st.lists(st.integers(0, 12), max_size=40)
 
@@ -28,7 +28,7 @@ def test_a_sorted_keys_join_is_an_inner_merge_in_its_order(left, right):
     lk = pd.DataFrame({"left_row": left_rows, "key": np.array(left, dtype=np.int64)})
     rk = pd.DataFrame({"right_row": right_rows, "key": np.array(right, dtype=np.int64)})
     merged = lk.merge(rk, on="key")[["left_row", "right_row"]]
-    joined = linkage._SortedKeys(left_rows, lk["key"].to_numpy()).join(right_rows, rk["key"].to_numpy())
+    joined = SortedKeys(left_rows, lk["key"].to_numpy()).join(right_rows, rk["key"].to_numpy())
     pd.testing.assert_frame_equal(joined.astype("int64"), merged.astype("int64"))
 
 
@@ -68,7 +68,7 @@ def test_name_key_and_date_part_pairs_are_those_of_a_merge_on_the_columns(left, 
         ],
         ignore_index=True,
     )
-    found = linkage._name_and_date_part_candidates(left_frame, right_frame)
+    found = name_and_date_part_candidates(left_frame, right_frame)
     pd.testing.assert_frame_equal(found.astype("int64"), expected.astype("int64"))
 
 
@@ -152,8 +152,8 @@ def test_greedy_assignment_is_the_plain_walk(scored, exact, preferred):
 def test_nik_region_codes_are_equal_where_the_regions_are(niks):
     for extra in ([], ["33160\u00e90101800001"], [float("nan")]):  # a character beyond ASCII takes the slow path
         values = np.array(niks + extra, dtype=object)
-        codes = screen._nik_region_codes(values)
-        regions = [screen._nik_region(value) for value in values]
+        codes = nik_region_codes(values)
+        regions = [nik_region(value) for value in values]
         assert pd.factorize(np.array(regions, dtype=object))[0].tolist() == pd.factorize(codes)[0].tolist()
 
 

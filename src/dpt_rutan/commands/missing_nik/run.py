@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -32,7 +32,8 @@ from dpt_rutan.fields import Field
 from dpt_rutan.nik import nkk_findings
 from dpt_rutan.people import People, match_view, prepare_people
 from dpt_rutan.read import reader, sources
-from dpt_rutan.read.stream import BLOCK_BYTES, concat_rows, no_data_error
+from dpt_rutan.read.stream import BLOCK_BYTES
+from dpt_rutan.scan.kept import keep_rows
 from dpt_rutan.site import Site
 
 define_code(
@@ -257,21 +258,17 @@ def read_kpu_extract(
     blocks = sources.blocks_for_screen(sources.open_extract(path, sheets, mapping=mapping, block_bytes=block_bytes))
     # Where the rows are listed, for the regions the extract covers: its own columns, never the NIK (listing.py).
     regency = listing.extract_regency(path, frozenset({site_regency} - {""}), Counter())
-    kept, telling = _KeptRows(), _TellingRows(roster.unique_view, settings)
-    for block in blocks.blocks(restart=kept.reset):
+    telling = _TellingRows(roster.unique_view, settings)
+    coverages: list[decide.Coverage] = []
+
+    def keep(block: reader.ReadTable) -> np.ndarray:
         people = prepare_people(block, reference_date=profile.voting_day, require_rows=False)
-        kept.add(block, telling(people.frame), decide.extract_coverage(listing.with_listing(people.frame, regency)))
-    described = blocks.description
-    if kept.rows_read == 0:
-        raise no_data_error(described)
-    table = replace(
-        described,
-        data=concat_rows(kept.data, described.data),
-        skipped=concat_rows(kept.skipped, described.skipped),
-        row_notes=pd.concat(kept.notes, ignore_index=True) if kept.notes else None,
-    )
-    people = prepare_people(table, reference_date=profile.voting_day, require_rows=False)
-    return ExtractRows(people, kept.rows_read, kept.coverage)
+        coverages.append(decide.extract_coverage(listing.with_listing(people.frame, regency)))
+        return telling(people.frame)
+
+    kept = keep_rows(blocks, keep, restart=coverages.clear)
+    people = prepare_people(kept.table(blocks.description), reference_date=profile.voting_day, require_rows=False)
+    return ExtractRows(people, kept.rows_read, decide.Coverage.union_of(coverages))
 
 
 class _TellingRows:
@@ -296,30 +293,6 @@ class _TellingRows:
         telling = (compared["score"] >= self.settings.review_score) | compared["nik_level"].isin(NIK_FOUND_LEVELS)
         wanted = pd.concat([self.nik_blocks.pairs(view)["right_row"], compared.loc[telling, "right_row"]])
         return view["source_row"].isin(wanted).to_numpy()
-
-
-class _KeptRows:
-    """What the blocks gave so far; forgotten when they start over from the first (``TableBlocks.blocks``)."""
-
-    def __init__(self) -> None:
-        self.reset()
-
-    def reset(self) -> None:
-        self.data: list[pd.DataFrame] = []
-        self.skipped: list[pd.DataFrame] = []
-        self.notes: list[pd.DataFrame] = []
-        self.rows_read = 0
-        self.coverage = decide.Coverage(frozenset(), frozenset())
-
-    def add(self, block: reader.ReadTable, keep: np.ndarray, coverage: decide.Coverage) -> None:
-        self.data.append(block.data[keep])
-        self.skipped.append(block.skipped)
-        if block.row_notes is not None:
-            self.notes.append(block.row_notes)
-        self.rows_read += len(block.data)
-        self.coverage = decide.Coverage(
-            self.coverage.regencies | coverage.regencies, self.coverage.districts | coverage.districts
-        )
 
 
 # --- reasons ------------------------------------------------------------------------------------------------------
