@@ -15,8 +15,6 @@ STILL_TOO_LONG = {
     "commands/missing_nik/apply.py",
     "commands/missing_nik/run.py",
     "commands/plan/inputs.py",
-    "commands/reconcile/run.py",
-    "commands/reconcile/site_table.py",
     "match/linkage.py",
     "nik.py",
     "read/headers.py",
