@@ -12,8 +12,6 @@ MAX_FUNCTION_LINES = 40
 STILL_TOO_LONG = {
     "cli.py",
     "commands/diff/run.py",
-    "commands/missing_nik/apply.py",
-    "commands/missing_nik/run.py",
     "commands/plan/inputs.py",
     "match/linkage.py",
     "nik.py",

@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from dpt_rutan.commands.missing_nik.reasons import REASONS, Outcome
 from dpt_rutan.commands.missing_nik.report import (
     APART_SHEET,
     FILL_COLUMNS,
@@ -19,7 +20,7 @@ from dpt_rutan.commands.missing_nik.report import (
     SUMMARY_SHEET,
     write_missing_nik_workbook,
 )
-from dpt_rutan.commands.missing_nik.run import REASONS, Outcome, find_missing_nik
+from dpt_rutan.commands.missing_nik.run import find_missing_nik
 from dpt_rutan.election import load_profile
 from dpt_rutan.site import Site
 

@@ -18,7 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from dpt_rutan import report
-from dpt_rutan.commands.missing_nik.run import MAX_CANDIDATES, REASONS, MissingNikResult, Outcome, Source
+from dpt_rutan.commands.missing_nik.candidates import MAX_CANDIDATES, Source
+from dpt_rutan.commands.missing_nik.reasons import REASONS, Outcome
+from dpt_rutan.commands.missing_nik.run import MissingNikResult
 from dpt_rutan.read import sources as extract_sources
 
 KEY_ROW = "BARIS WBP"
@@ -159,6 +161,7 @@ def summary_table(result: MissingNikResult) -> pd.DataFrame:
 
 
 def accounting_line(result: MissingNikResult) -> str:
+    """The rows read, as the sum of the rows of each outcome."""
     counts = result.counts()
     return (
         f"Baris data WBP dibaca: {counts['rows_read']} = perlu NIK untuk pemilu ini {counts[Outcome.LISTED]}"
@@ -168,6 +171,7 @@ def accounting_line(result: MissingNikResult) -> str:
 
 
 def summary_notes(result: MissingNikResult) -> list[str]:
+    """The notes above the summary: what was read, the accounting, the reasons, and what Dukcapil fills in."""
     profile = result.profile
     reasons = result.listed["reason_code"].value_counts()
     return [
