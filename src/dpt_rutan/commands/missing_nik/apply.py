@@ -19,8 +19,8 @@ import pandas as pd
 import python_calamine as calamine
 
 from dpt_rutan import report
+from dpt_rutan.commands.missing_nik.columns import FILL_NIK, FILL_NKK, KEY_REG_NO, KEY_ROW, PERSON_COLUMNS
 from dpt_rutan.commands.missing_nik.judge import ApplyOutcome, judge_niks, judge_nkks, target_rows, updated_data
-from dpt_rutan.commands.missing_nik.report import FILL_NIK, FILL_NKK, KEY_REG_NO, KEY_ROW, PERSON_COLUMNS
 from dpt_rutan.errors import Location, UnusableInputError
 from dpt_rutan.fields import Field
 from dpt_rutan.people import People, prepare_people

@@ -13,8 +13,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from dpt_rutan.commands.missing_nik.columns import KEY_ROW
 from dpt_rutan.commands.missing_nik.reasons import STRUCTURAL
-from dpt_rutan.commands.missing_nik.report import KEY_ROW
 from dpt_rutan.errors import CODES, define_code
 from dpt_rutan.fields import Field
 from dpt_rutan.nik import nik_findings, nkk_findings

@@ -8,7 +8,8 @@ person instead of recording them again.
 roster and extracts -> people frames (``people``) -> NIK findings, roster duplicates, eligibility (``decide``),
 candidate NIKs (``match``) -> one outcome per roster row. Every data row of the roster gets exactly one outcome:
 listed for this election, listed apart (released before voting day, under age, or otherwise no voter this time),
-fine, or a repeat of a person counted on another row.
+fine, or a repeat of a person counted on another row. The reason codes and each row's outcome are in ``reasons``,
+the candidate NIKs in ``candidates``, the table of the people listed in ``listed``.
 
 A KPU extract (a province: 30 million rows) is read in blocks, keeping only its rows that can tell something about
 the roster's people (:func:`read_kpu_extract`).
