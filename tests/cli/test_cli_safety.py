@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from dpt_rutan import __version__, terminal
 from dpt_rutan.cli import app
-from dpt_rutan.commands.missing_nik.report import FILL_NIK, KEY_REG_NO, KEY_ROW
+from dpt_rutan.commands.missing_nik.columns import FILL_NIK, KEY_REG_NO, KEY_ROW
 from dpt_rutan.report.mask import mask_text
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -26,7 +26,7 @@ from junk_tables import FORMATS, VALID_NIKS, JunkTable, junk_tables, write_workb
 from typer.testing import CliRunner
 
 from dpt_rutan.cli import app
-from dpt_rutan.commands.missing_nik.report import FILL_NIK, FILL_NKK, KEY_REG_NO, KEY_ROW
+from dpt_rutan.commands.missing_nik.columns import FILL_NIK, FILL_NKK, KEY_REG_NO, KEY_ROW
 from dpt_rutan.fields import Field
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -26,9 +26,11 @@ from test_missing_nik import (
 )
 
 from dpt_rutan import nik
-from dpt_rutan.commands.missing_nik.apply import ApplyOutcome, apply_returned_niks, write_updated_roster
-from dpt_rutan.commands.missing_nik.report import FILL_NIK, FILL_NKK, KEY_REG_NO, KEY_ROW, write_missing_nik_workbook
-from dpt_rutan.commands.missing_nik.run import Outcome
+from dpt_rutan.commands.missing_nik.apply import apply_returned_niks, write_updated_roster
+from dpt_rutan.commands.missing_nik.columns import FILL_NIK, FILL_NKK, KEY_REG_NO, KEY_ROW
+from dpt_rutan.commands.missing_nik.judge import ApplyOutcome
+from dpt_rutan.commands.missing_nik.reasons import Outcome
+from dpt_rutan.commands.missing_nik.report import write_missing_nik_workbook
 from dpt_rutan.errors import UnusableInputError
 
 VOTING_DAY = PROFILE.voting_day

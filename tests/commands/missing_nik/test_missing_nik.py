@@ -11,15 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dpt_rutan.commands.missing_nik.report import (
-    APART_SHEET,
-    FILL_COLUMNS,
-    KEY_REG_NO,
-    KEY_ROW,
-    SUMMARY_SHEET,
-    write_missing_nik_workbook,
-)
-from dpt_rutan.commands.missing_nik.run import REASONS, Outcome, find_missing_nik
+from dpt_rutan.commands.missing_nik.columns import FILL_COLUMNS, KEY_REG_NO, KEY_ROW
+from dpt_rutan.commands.missing_nik.reasons import REASONS, Outcome
+from dpt_rutan.commands.missing_nik.report import APART_SHEET, SUMMARY_SHEET, write_missing_nik_workbook
+from dpt_rutan.commands.missing_nik.run import find_missing_nik
 from dpt_rutan.election import load_profile
 from dpt_rutan.site import Site
 

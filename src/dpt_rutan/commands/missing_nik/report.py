@@ -1,4 +1,4 @@
-"""The workbook the prison sends to Dukcapil ("perekaman"), and the columns it comes back with.
+"""The workbook the prison sends to Dukcapil ("perekaman"); the columns it comes back with are in ``columns``.
 
 Layout, chosen for the officer who receives it: a summary sheet with the count per origin kab/kota, then **one sheet
 per origin kab/kota**. Each kab/kota has its own Disdukcapil office, which can search and record only its own
@@ -18,49 +18,23 @@ from pathlib import Path
 import pandas as pd
 
 from dpt_rutan import report
-from dpt_rutan.commands.missing_nik.run import MAX_CANDIDATES, REASONS, MissingNikResult, Outcome, Source
+from dpt_rutan.commands.missing_nik.candidates import MAX_CANDIDATES, Source
+from dpt_rutan.commands.missing_nik.columns import (
+    FILL_COLUMNS,
+    FILL_NIK,
+    FILL_NKK,
+    KEY_REG_NO,
+    KEY_ROW,
+    PERSON_COLUMNS,
+)
+from dpt_rutan.commands.missing_nik.reasons import REASONS, Outcome
+from dpt_rutan.commands.missing_nik.run import MissingNikResult
 from dpt_rutan.read import sources as extract_sources
 
-KEY_ROW = "BARIS WBP"
-KEY_REG_NO = "NO. REGISTRASI"
-FILL_NIK = "NIK DITEMUKAN/DIREKAM"
-FILL_NKK = "NKK"
-FILL_DATE = "TANGGAL"
-FILL_OFFICER = "PETUGAS"
-FILL_COLUMNS = (FILL_NIK, FILL_NKK, FILL_DATE, FILL_OFFICER)
 SUMMARY_SHEET = "Ringkasan"
 APART_SHEET = "Tidak untuk pemilu ini"
 UNKNOWN_HOME_SHEET = "Asal tidak diketahui"
 
-PERSON_COLUMNS = {
-    "source_row": KEY_ROW,
-    "reg_no": KEY_REG_NO,
-    "name": "NAMA LENGKAP (DAFTAR WBP)",
-    "name_given": "NAMA",
-    "name_alias": "ALIAS",
-    "name_father": "BIN/BINTI",
-    "birth_place": "TEMPAT LAHIR",
-    "birth_date": "TANGGAL LAHIR",
-    "sex": "JENIS KELAMIN (L/P)",
-    "mother_name": "NAMA IBU KANDUNG",
-    "father_name": "NAMA AYAH",
-    "address": "ALAMAT ASAL",
-    "rt": "RT",
-    "rw": "RW",
-    "village": "KELURAHAN/DESA",
-    "district": "KECAMATAN",
-    "regency": "KABUPATEN/KOTA",
-    "province": "PROVINSI",
-    "home_label": "KAB/KOTA ASAL",
-    "nkk": "NKK DI DAFTAR WBP",
-    "nik_written": "NIK DI DAFTAR WBP",
-    "reason_code": "KODE ALASAN",
-    "reason": "ALASAN",
-    "reason_detail": "RINCIAN",
-    "reason_codes": "SEMUA KODE",
-    "repeat_rows": "BARIS GANDA",
-    "not_this_election": "TIDAK UNTUK PEMILU INI KARENA",
-}
 CANDIDATE_NIK = "KANDIDAT NIK {rank}"
 CANDIDATE_NOTE = "KETERANGAN KANDIDAT {rank}"
 NEAR_TIE = "KANDIDAT HAMPIR SAMA"
@@ -159,6 +133,7 @@ def summary_table(result: MissingNikResult) -> pd.DataFrame:
 
 
 def accounting_line(result: MissingNikResult) -> str:
+    """The rows read, as the sum of the rows of each outcome."""
     counts = result.counts()
     return (
         f"Baris data WBP dibaca: {counts['rows_read']} = perlu NIK untuk pemilu ini {counts[Outcome.LISTED]}"
@@ -168,6 +143,7 @@ def accounting_line(result: MissingNikResult) -> str:
 
 
 def summary_notes(result: MissingNikResult) -> list[str]:
+    """The notes above the summary: what was read, the accounting, the reasons, and what Dukcapil fills in."""
     profile = result.profile
     reasons = result.listed["reason_code"].value_counts()
     return [

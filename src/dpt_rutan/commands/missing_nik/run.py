@@ -8,7 +8,8 @@ person instead of recording them again.
 roster and extracts -> people frames (``people``) -> NIK findings, roster duplicates, eligibility (``decide``),
 candidate NIKs (``match``) -> one outcome per roster row. Every data row of the roster gets exactly one outcome:
 listed for this election, listed apart (released before voting day, under age, or otherwise no voter this time),
-fine, or a repeat of a person counted on another row.
+fine, or a repeat of a person counted on another row. The reason codes and each row's outcome are in ``reasons``,
+the candidate NIKs in ``candidates``, the table of the people listed in ``listed``.
 
 A KPU extract (a province: 30 million rows) is read in blocks, keeping only its rows that can tell something about
 the roster's people (:func:`read_kpu_extract`).
@@ -19,59 +20,30 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from dpt_rutan import decide, listing, match, regions
+from dpt_rutan.commands.missing_nik.candidates import Source, best_candidates, candidate_pairs
+from dpt_rutan.commands.missing_nik.listed import listed_people
+from dpt_rutan.commands.missing_nik.reasons import (
+    DOUBTFUL,
+    REASONS,
+    STRUCTURAL,
+    Outcome,
+    detail_of_primary,
+    row_outcomes,
+)
 from dpt_rutan.election import ElectionProfile
-from dpt_rutan.errors import ConservationError, define_code
+from dpt_rutan.errors import ConservationError
 from dpt_rutan.fields import Field
-from dpt_rutan.nik import nkk_findings
 from dpt_rutan.people import People, match_view, prepare_people
 from dpt_rutan.read import reader, sources
 from dpt_rutan.read.stream import BLOCK_BYTES
 from dpt_rutan.scan.kept import keep_rows
 from dpt_rutan.site import Site
-
-define_code(
-    "NOT_FOUND_IN_DUKCAPIL",
-    "warning",
-    "NIK tidak ada di data Dukcapil yang diberikan, padahal data itu mencakup daerah asal WBP: mungkin salah ketik.",
-    "The NIK is not in the Dukcapil extract given, although it covers the inmate's home area: it may be mistyped.",
-)
-define_code(
-    "NOT_FOUND_IN_KPU",
-    "warning",
-    "NIK tidak ada di data KPU yang diberikan, padahal data itu mencakup daerah asal WBP: pastikan NIK ke Dukcapil.",
-    "The NIK is not in the KPU extract given, although it covers the inmate's home area: have Dukcapil confirm it.",
-)
-
-REASONS: dict[str, str] = {
-    "MISSING": "NIK kosong",
-    "PLACEHOLDER": "NIK belum diketahui (diisi tanda pengganti)",
-    "EXCEL_MANGLED": "NIK rusak oleh Excel: digit terakhir hilang",
-    "NUMBER_SUSPECT": "NIK tersimpan sebagai angka berakhir 0: mungkin terpotong oleh Excel",
-    "NOT_DIGITS": "NIK berisi huruf atau tanda selain angka",
-    "BAD_LENGTH": "NIK tidak 16 digit",
-    "MASKED": "Sebagian digit NIK disamarkan (* atau x)",
-    "TEMPORARY_NIK": "NIK sementara (diawali 0), bukan NIK Dukcapil",
-    "UNKNOWN_PROVINCE": "Kode provinsi dalam NIK tidak ada",
-    "NIK_BAD_BIRTH_DATE": "Tanggal lahir dalam NIK bukan tanggal yang ada",
-    "SERIAL_ZERO": "Nomor urut NIK 0000 tidak pernah diterbitkan",
-    "DOB_MISMATCH": "Tanggal lahir dalam NIK berbeda dengan tanggal lahir WBP: NIK mungkin milik orang lain",
-    "GENDER_MISMATCH": "Jenis kelamin dalam NIK berbeda dengan jenis kelamin WBP: NIK mungkin milik orang lain",
-    "NOT_FOUND_IN_DUKCAPIL": "NIK tidak ditemukan di data Dukcapil",
-    "NOT_FOUND_IN_KPU": "NIK tidak ditemukan di data KPU",
-}
-"""Reason codes, most telling first (the first that applies is a person's reason), with a plain Indonesian reason."""
-
-DOUBTFUL = ("DOB_MISMATCH", "GENDER_MISMATCH")
-"""A structurally valid NIK that may be someone else's: an extract holding it for this very person clears it."""
-
-STRUCTURAL = tuple(code for code in REASONS if not code.startswith("NOT_FOUND_IN_"))
 
 NOT_THIS_ELECTION = (
     decide.Status.RELEASED_BEFORE_VOTING,
@@ -80,26 +52,8 @@ NOT_THIS_ELECTION = (
     decide.Status.INELIGIBLE_RIGHTS_REVOKED,
     decide.Status.INELIGIBLE_MILITARY,
 )
-MAX_CANDIDATES = 3
-FIELD_LABELS = {"nik": "NIK", "name": "nama", "dob": "tanggal lahir", "sex": "jenis kelamin", "mother": "nama ibu"}
-_CLOSE_LEVELS = ("close", "similar", "partial", "one_edit", "masked_agree")
 NIK_FOUND_LEVELS = ("exact", "masked_agree")
 """NIK levels of a pair that find the roster's NIK in the extract, whatever the pair's score."""
-
-
-class Outcome(StrEnum):
-    LISTED = "LISTED"  # needs a NIK for this election
-    LISTED_APART = "LISTED_APART"  # needs a NIK, but is no voter at this election
-    FINE = "FINE"
-    DUPLICATE = "DUPLICATE"  # another row of a person counted on their representative row
-
-
-class Source(StrEnum):
-    DUKCAPIL = "DUKCAPIL"
-    KPU = "KPU"
-
-
-CANDIDATE_COLUMNS = ["source_row", "rank", "nik", "source", "extract_row", "score", "agreed", "disagreed"]
 
 
 @dataclass
@@ -144,6 +98,8 @@ class ExtractSearch:
 
 @dataclass
 class MissingNikResult:
+    """One outcome per roster row, the people listed for Dukcapil, and their candidate NIKs."""
+
     roster: People
     rows: pd.DataFrame  # one per roster data row, in file order: source_row, outcome, representative, reasons
     listed: pd.DataFrame  # one per listed person, this election first, then by home kab/kota and row
@@ -208,13 +164,13 @@ def missing_nik_result(
     searches = [search_extract(source, extract, roster, settings) for source, extract in extracts.items()]
     codes = _final_reasons(frame, roster.structural, searches)
     flags = decide.eligibility(frame, decide.Rules.for_site(site, profile))[list(NOT_THIS_ELECTION)]
-    rows = _row_outcomes(frame, codes, flags, roster.representative)
+    rows = row_outcomes(frame, codes, flags, roster.representative)
     listed_rows = rows.loc[rows["outcome"].isin([Outcome.LISTED, Outcome.LISTED_APART]), "source_row"]
-    candidates = _best_candidates([search.candidates for search in searches], listed_rows)
+    candidates = best_candidates([search.candidates for search in searches], listed_rows)
     result = MissingNikResult(
         roster=roster.people,
         rows=rows.reset_index(drop=True),
-        listed=_listed_people(frame, rows, _detail_of_primary(roster.people.findings, rows), candidates, settings),
+        listed=listed_people(frame, rows, detail_of_primary(roster.people.findings, rows), candidates, settings),
         candidates=candidates,
         extracts={source: extract.people for source, extract in extracts.items()},
         profile=profile,
@@ -340,7 +296,7 @@ def search_extract(
         found=pd.Series(rows.isin(nik_agrees).to_numpy(), index=rows),
         confirmed=pd.Series(rows.isin(by_nik).to_numpy(), index=rows),
         covered=pd.Series(covered.to_numpy(), index=rows),
-        candidates=_candidate_pairs(compared, extract.people.frame, source, settings),
+        candidates=candidate_pairs(compared, extract.people.frame, source, settings),
     )
 
 
@@ -369,174 +325,6 @@ def _final_reasons(frame: pd.DataFrame, structural: pd.DataFrame, searches: list
             dukcapil_confirmed = rows.map(search.confirmed).fillna(False).astype(bool)
         codes[f"NOT_FOUND_IN_{search.source.value}"] = missing_here
     return codes.reindex(columns=[code for code in REASONS if code in codes.columns])
-
-
-def _codes_text(codes: pd.DataFrame) -> pd.Series:
-    """The codes that apply, as "MISSING; DOB_MISMATCH", one column at a time."""
-    text = pd.Series("", index=codes.index, dtype=object)
-    for code in codes.columns:
-        text = text + np.where(codes[code], code + "; ", "")
-    return text.str.removesuffix("; ")
-
-
-def _row_outcomes(
-    frame: pd.DataFrame, codes: pd.DataFrame, flags: pd.DataFrame, representative: pd.Series
-) -> pd.DataFrame:
-    rows = frame["source_row"].astype("int64")
-    has_reason = codes.any(axis=1)
-    apart = flags.any(axis=1)
-    outcome = np.select(
-        [rows != representative, has_reason & ~apart, has_reason],
-        [Outcome.DUPLICATE.value, Outcome.LISTED.value, Outcome.LISTED_APART.value],
-        Outcome.FINE.value,
-    )
-    reason_code = codes.idxmax(axis=1).where(has_reason, "")
-    apart_status = flags.idxmax(axis=1).where(apart, "")
-    return pd.DataFrame(
-        {
-            "source_row": rows,
-            "outcome": outcome,
-            "representative": representative,
-            "reason_code": reason_code.astype(object),
-            "reason": reason_code.map(REASONS).fillna(""),
-            "reason_codes": _codes_text(codes),
-            "not_this_election": apart_status.map(lambda status: decide.STATUS_LABELS.get(status, "")),
-        },
-        index=frame.index,
-    )
-
-
-def _detail_of_primary(findings: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
-    """Per row, the finding's value for its reason code ("NIK 12-03-1990 ≠ 03-12-1990: ..."), by source_row."""
-    nik_findings = findings[findings["field"] == Field.NIK.value].drop_duplicates(["source_row", "code"])
-    keyed = nik_findings.set_index(["source_row", "code"])["value"]
-    wanted = pd.MultiIndex.from_arrays([rows["source_row"], rows["reason_code"]])
-    return pd.Series(keyed.reindex(wanted).fillna("").to_numpy(), index=rows["source_row"].to_numpy())
-
-
-# --- candidates ---------------------------------------------------------------------------------------------------
-
-
-def _fields_at(compared: pd.DataFrame, levels: tuple[str, ...], mark_close: bool) -> pd.Series:
-    """The fields compared at one of ``levels``, in Indonesian: "nama, tanggal lahir (mirip), nama ibu"."""
-    text = pd.Series("", index=compared.index, dtype=object)
-    for name, label in FIELD_LABELS.items():
-        level = compared[f"{name}_level"]
-        suffix = np.where(mark_close & level.isin(_CLOSE_LEVELS), " (mirip)", "")
-        text = text + np.where(level.isin(levels), label + suffix + ", ", "")
-    return text.str.removesuffix(", ")
-
-
-def _candidate_pairs(
-    compared: pd.DataFrame, extract: pd.DataFrame, source: Source, settings: match.MatchSettings
-) -> pd.DataFrame:
-    """Plausible pairs whose extract row has a usable NIK: that NIK is a candidate for the roster row."""
-    plausible = compared[compared["score"] >= settings.review_score]
-    by_row = extract.set_index("source_row")
-    usable = plausible["right_row"].map(by_row["nik_usable"]).fillna(False).astype(bool)
-    plausible = plausible[usable.to_numpy()]
-    return pd.DataFrame(
-        {
-            "source_row": plausible["left_row"].astype("int64"),
-            "nik": plausible["right_row"].map(by_row["nik_clean"]),
-            "source": source.value,
-            "extract_row": plausible["right_row"].astype("int64"),
-            "score": plausible["score"].astype(float),
-            "agreed": _fields_at(plausible, ("exact", *_CLOSE_LEVELS), mark_close=True),
-            "disagreed": _fields_at(plausible, ("different",), mark_close=False),
-        }
-    )
-
-
-def _best_candidates(parts: list[pd.DataFrame], listed_rows: pd.Series) -> pd.DataFrame:
-    """Up to MAX_CANDIDATES NIKs per listed person, best score first; a NIK both extracts hold counts once."""
-    if not parts:
-        return pd.DataFrame({column: [] for column in CANDIDATE_COLUMNS})
-    pairs = pd.concat(parts, ignore_index=True)
-    pairs = pairs[pairs["source_row"].isin(listed_rows)]
-    pairs = pairs.sort_values(["source_row", "score", "source"], ascending=[True, False, True], kind="stable")
-    pairs = pairs.drop_duplicates(["source_row", "nik"])
-    pairs["rank"] = pairs.groupby("source_row").cumcount() + 1
-    return pairs[pairs["rank"] <= MAX_CANDIDATES][CANDIDATE_COLUMNS].reset_index(drop=True)
-
-
-def _near_ties(candidates: pd.DataFrame, settings: match.MatchSettings) -> pd.Series:
-    """By source_row: the best two candidates are within the tie margin, so neither may be taken on score alone."""
-    best = candidates[candidates["rank"] == 1].set_index("source_row")["score"]
-    second = candidates[candidates["rank"] == 2].set_index("source_row")["score"]
-    return (best - second.reindex(best.index)) < settings.tie_margin
-
-
-# --- the listed people --------------------------------------------------------------------------------------------
-
-_PERSON_FIELDS = (
-    Field.REG_NO,
-    Field.NAME,
-    Field.BIRTH_PLACE,
-    Field.SEX,
-    Field.MOTHER_NAME,
-    Field.FATHER_NAME,
-    Field.ADDRESS,
-    Field.RT,
-    Field.RW,
-    Field.VILLAGE,
-    Field.DISTRICT,
-    Field.REGENCY,
-    Field.PROVINCE,
-)
-
-
-def _text(frame: pd.DataFrame, name: str) -> pd.Series:
-    return frame[name].fillna("").astype(str) if name in frame.columns else pd.Series("", index=frame.index)
-
-
-def _known_nkk(frame: pd.DataFrame) -> pd.Series:
-    """The family card number where the roster has a usable one; placeholders and damaged numbers are left out."""
-    if Field.NKK not in frame.columns:
-        return pd.Series("", index=frame.index)
-    check = nkk_findings(frame, field=Field.NKK).columns
-    return check[f"{Field.NKK}_clean"].where(check[f"{Field.NKK}_usable"], "")
-
-
-def _repeat_rows(rows: pd.DataFrame) -> pd.Series:
-    """By representative source_row: the other rows of the person, "57, 80"."""
-    repeats = rows[rows["outcome"] == Outcome.DUPLICATE]
-    return repeats.groupby("representative")["source_row"].agg(lambda found: ", ".join(map(str, found)))
-
-
-def _listed_people(
-    frame: pd.DataFrame,
-    rows: pd.DataFrame,
-    detail: pd.Series,
-    candidates: pd.DataFrame,
-    settings: match.MatchSettings,
-) -> pd.DataFrame:
-    listed_mask = rows["outcome"].isin([Outcome.LISTED, Outcome.LISTED_APART])
-    people, outcome = frame[listed_mask], rows[listed_mask]
-    source_rows = people["source_row"].astype("int64")
-    listed = pd.DataFrame({"source_row": source_rows}, index=people.index)
-    for name in _PERSON_FIELDS:
-        listed[name.value] = _text(people, name)
-    listed["name_given"] = people["name_given"]
-    listed["name_alias"] = people["name_alias"]
-    listed["name_father"] = people["name_father"]
-    listed["birth_date"] = people["birth_date"]
-    listed["nkk"] = _known_nkk(people)
-    listed["nik_written"] = _text(people, Field.NIK)
-    listed["home_regency"] = people["home_regency"].fillna("")
-    listed["home_label"] = listed["home_regency"].map(lambda code: regions.region_label(code) if code else "")
-    for column in ("reason_code", "reason", "reason_codes", "not_this_election"):
-        listed[column] = outcome[column]
-    listed["reason_detail"] = source_rows.map(detail).fillna("")
-    listed["for_this_election"] = outcome["outcome"] == Outcome.LISTED
-    listed["repeat_rows"] = source_rows.map(_repeat_rows(rows)).astype(object).fillna("")
-    ties = _near_ties(candidates, settings)
-    listed["near_tie"] = source_rows.isin(ties.index[ties.to_numpy(dtype=bool)])
-    unknown_home_last = listed["home_regency"].replace("", "~")
-    order = listed.assign(home_order=unknown_home_last).sort_values(
-        ["for_this_election", "home_order", "source_row"], ascending=[False, True, True]
-    )
-    return order.drop(columns="home_order").reset_index(drop=True)
 
 
 def _coverage_note(search: ExtractSearch) -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from dpt_rutan import regions, report
 from dpt_rutan.commands.reconcile.columns import FULL_LIST_SHEET, MODEL_A_COLUMNS, STATUS_COLUMNS
-from dpt_rutan.commands.reconcile.run import ReconcileResult
+from dpt_rutan.commands.reconcile.prison import ReconcileResult
 from dpt_rutan.decide import INELIGIBLE, STATUS_LABELS, KpuStatus, Status
 from dpt_rutan.errors import CODES
 from dpt_rutan.remarks import REMARK_CODES
@@ -82,10 +82,28 @@ def summary(result: ReconcileResult) -> pd.DataFrame:
     ]
     rows += [(f"{status} — {STATUS_LABELS[Status(status)]}", int(n)) for status, n in counts.items()]
     rows.append((f"Jumlah status = baris dibaca ({len(roster)})", int(counts.sum())))
-    citizenship = _get(roster, "citizenship").fillna("")
-    prison_province = result.site.district_code[:2]
-    usable = roster["nik_usable"].astype(bool)
+    rows += _nik_rows(roster, result.site.district_code[:2])
+    rows.append(
+        (
+            "Pemilih di TPS rutan bila semua tindakan selesai (surat suara PPWP, tanpa cadangan)",
+            voters_expected_here(counts),
+        )
+    )
+    rows += _kpu_rows(result)
     rows += [
+        (f"Temuan {code}: {CODES[code].message_id}", count)
+        for code in REMARK_CODES
+        if (count := _finding_count(result.roster, code))
+    ]
+    rows += [(note, "") for note in result.notes]
+    return pd.DataFrame(rows, columns=["Uraian", "Jumlah"])
+
+
+def _nik_rows(roster: pd.DataFrame, prison_province: str) -> list[tuple[str, object]]:
+    """Citizens and foreigners, and whose NIK is usable, of this province or another."""
+    citizenship = _get(roster, "citizenship").fillna("")
+    usable = roster["nik_usable"].astype(bool)
+    return [
         ("WNI", int((citizenship != "WNA").sum())),
         ("WNA", int((citizenship == "WNA").sum())),
         ("NIK sah", int(usable.sum())),
@@ -93,15 +111,13 @@ def summary(result: ReconcileResult) -> pd.DataFrame:
         ("NIK provinsi lain", int((usable & (roster["nik_province"] != prison_province)).sum())),
         ("Tanpa NIK yang sah", int((~usable).sum())),
     ]
-    rows.append(
-        (
-            "Pemilih di TPS rutan bila semua tindakan selesai (surat suara PPWP, tanpa cadangan)",
-            voters_expected_here(counts),
-        )
-    )
+
+
+def _kpu_rows(result: ReconcileResult) -> list[tuple[str, object]]:
+    """The extract's side: its rows per KPU status, what was read and kept, and the regions it covers."""
     kpu_counts = result.kpu_side["status"].value_counts()
-    rows += [(f"DPT: {status} — {STATUS_LABELS[status]}", int(kpu_counts.get(status.value, 0))) for status in KpuStatus]
-    rows += [
+    return [
+        *((f"DPT: {status} — {STATUS_LABELS[status]}", int(kpu_counts.get(status.value, 0))) for status in KpuStatus),
         ("DPT: berkas", result.kpu.table.name),
         ("DPT: baris dibaca", result.kpu_rows_read),
         ("DPT: baris yang menyangkut WBP atau TPS rutan (dicocokkan)", len(result.kpu.frame)),
@@ -110,13 +126,6 @@ def summary(result: ReconcileResult) -> pd.DataFrame:
         ("DPT: WBP yang hanya ada di baris yang dicoret (TMS): belum terdaftar", _struck_off_count(result)),
         ("DPT: baris dengan kode KETERANGAN yang tidak dikenal profil", _finding_count(result.kpu, "KPU_CODE_UNKNOWN")),
     ]
-    rows += [
-        (f"Temuan {code}: {CODES[code].message_id}", count)
-        for code in REMARK_CODES
-        if (count := _finding_count(result.roster, code))
-    ]
-    rows += [(note, "") for note in result.notes]
-    return pd.DataFrame(rows, columns=["Uraian", "Jumlah"])
 
 
 def _struck_off_count(result: ReconcileResult) -> int:
@@ -134,6 +143,7 @@ def voters_expected_here(counts: pd.Series) -> int:
 
 
 def action_sheets(full: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The full list cut into one table per action sheet, by status."""
     return {
         title: full[full["STATUS"].isin([s.value for s in statuses])].reset_index(drop=True)
         for title, statuses in ACTION_SHEETS.items()
@@ -141,6 +151,7 @@ def action_sheets(full: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def kpu_side_sheet(result: ReconcileResult) -> pd.DataFrame:
+    """The extract's rows to take off the prison's TPS or listed twice, with where they are listed."""
     kpu = result.kpu.frame.set_index("source_row")
     side = result.kpu_side
     return pd.DataFrame(
@@ -169,6 +180,7 @@ def _origin(rows: pd.Series, kpu: pd.DataFrame) -> dict[str, pd.Series]:
 
 
 def review_sheet(result: ReconcileResult) -> pd.DataFrame:
+    """Each roster row that needs review beside its candidate KPU rows and how each field compared."""
     pairs = result.review_candidates
     kpu = result.kpu.frame.set_index("source_row")
     roster = result.roster.frame.set_index("source_row")
@@ -244,4 +256,5 @@ def _findings(result: ReconcileResult) -> pd.DataFrame:
 
 
 def json_payload(result: ReconcileResult) -> dict[str, pd.DataFrame]:
+    """The JSON report: the roster rows, and the extract's rows that concern the prison."""
     return {"rows": machine_rows(result), "kpu": result.kpu_side}

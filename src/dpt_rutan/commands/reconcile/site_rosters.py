@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dpt_rutan.commands.reconcile.site_table import SiteEntry, file_key, prison_key
+from dpt_rutan.commands.reconcile.site_conflicts import file_key, prison_key
+from dpt_rutan.commands.reconcile.site_table import SiteEntry
 from dpt_rutan.errors import Location, UnusableInputError
 from dpt_rutan.fields import Field
 from dpt_rutan.read import reader, sources

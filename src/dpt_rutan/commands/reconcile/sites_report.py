@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from dpt_rutan import report
+from dpt_rutan.commands.reconcile.prison import ReconcileResult
 from dpt_rutan.commands.reconcile.report import voters_expected_here
-from dpt_rutan.commands.reconcile.run import ReconcileResult, SitesResult
+from dpt_rutan.commands.reconcile.run import SitesResult
 from dpt_rutan.commands.reconcile.site_rosters import Rosters
 from dpt_rutan.decide import STATUS_LABELS, KpuStatus, Status
 from dpt_rutan.read import sources as extract_sources
@@ -175,6 +176,7 @@ def csv_name(title: str) -> str:
 
 
 def workbook_sheets(result: SitesResult, rosters: Rosters) -> list[report.SheetSpec]:
+    """The province summary's tables as workbook sheets, the notes on the first."""
     found = tables(result, rosters, "xlsx")
     text_columns = ["TPS", "NIK", "NIK A", "NIK B", "TPS DPT"]
     return [
@@ -186,6 +188,7 @@ def workbook_sheets(result: SitesResult, rosters: Rosters) -> list[report.SheetS
 
 
 def json_payload(result: SitesResult, rosters: Rosters) -> dict[str, pd.DataFrame]:
+    """The province summary's tables under stable English keys."""
     keys = {
         "Ringkasan provinsi": "prisons",
         "Ganda antar-UPT": "across_prisons",
