@@ -13,7 +13,6 @@ STILL_TOO_LONG = {
     "cli.py",
     "commands/missing_nik/apply.py",
     "commands/missing_nik/run.py",
-    "commands/plan/inputs.py",
     "commands/reconcile/run.py",
     "commands/reconcile/site_table.py",
     "match/linkage.py",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from dpt_rutan import regions
 from dpt_rutan.commands.plan.ballots import NO, UNKNOWN, YES
-from dpt_rutan.commands.plan.inputs import PlanInputs
+from dpt_rutan.commands.plan.contract import PlanInputs
 from dpt_rutan.commands.plan.run import TpsPlan, plan_tables
 from dpt_rutan.commands.reconcile.columns import MODEL_A_COLUMNS
 from dpt_rutan.report.write import BarChartSpec, SheetSpec, subject_notes
