@@ -77,20 +77,15 @@ class PlanInputs:
 
 
 def text_of(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column as text, "" where empty or where the frame has no such column."""
     if column in frame.columns:
         return frame[column].astype("object").fillna("").astype(str)
     return pd.Series("", index=frame.index, dtype=object)
 
 
-def roster_voters(frame: pd.DataFrame) -> pd.DataFrame:
-    voters = pd.DataFrame({column: text_of(frame, column) for column in VOTER_COLUMNS}, index=frame.index)
-    voters["source_row"] = frame["source_row"].astype("int64")
-    voters["nik"] = frame["nik_clean"].where(frame["nik_clean"].fillna("") != "", text_of(frame, Field.NIK))
-    voters["birth_date_used"] = pd.to_datetime(frame["birth_date_used"])
-    return voters.reset_index(drop=True)
-
-
 def history_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """The admission and release dates of every row, NaT where unknown or where the column is missing."""
+
     def dates(column: str) -> pd.Series:
         if column in frame.columns:
             return pd.to_datetime(frame[column]).reset_index(drop=True)
@@ -100,6 +95,7 @@ def history_of(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def excluded_table(frame: pd.DataFrame, reason: pd.Series) -> pd.DataFrame:
+    """The rows left out, with their reason and its label (EXCLUDED_COLUMNS)."""
     table = pd.DataFrame(
         {
             "source_row": frame["source_row"].astype("int64"),

@@ -128,6 +128,7 @@ def inputs_from_workbook(
     roster_sheet: str | int | None,
     mapping: Mapping[str, str] | None,
 ) -> PlanInputs:
+    """Voters, left-out rows and history from a reconciled workbook (see the module docstring)."""
     frame, blank_rows = read_reconciled(path)
     status = frame["status"].str.strip().str.upper()
     voting = status.isin([str(s) for s in VOTER_STATUSES])
@@ -191,6 +192,7 @@ def workbook_history(
 
 
 def workbook_flags(status: pd.Series) -> list[PlanFlag]:
+    """Flags about the workbook's STATUS column: rows still pending, values the tool does not know."""
     flags = []
     pending = status[status.isin([str(s) for s in PENDING_STATUSES])].value_counts()
     if len(pending):
@@ -206,6 +208,7 @@ def workbook_flags(status: pd.Series) -> list[PlanFlag]:
 def roster_history(
     path: Path, sheet: str | int | None, mapping: Mapping[str, str] | None, profile: ElectionProfile
 ) -> tuple[pd.DataFrame, int]:
+    """The admission history from the roster given with a reconciled workbook, and its row count."""
     table = sources.read_roster(path, sheet, mapping=mapping, required=(Field.DATE_IN,))
     typed, _ = values.type_table(table, reference_date=profile.voting_day)
     return history_of(typed), len(typed)
@@ -279,6 +282,7 @@ def cell_text(value: object) -> str:
 
 
 def workbook_voters(frame: pd.DataFrame) -> pd.DataFrame:
+    """The voters frame (VOTER_COLUMNS) from the workbook's voter rows, home codes re-derived."""
     voters = pd.DataFrame({column: text_of(frame, column) for column in VOTER_COLUMNS}, index=frame.index)
     voters["source_row"] = frame["source_row"].astype("int64")
     voters["birth_date_used"] = pd.to_datetime(voters["birth_date_used"], format="%Y-%m-%d", errors="coerce")

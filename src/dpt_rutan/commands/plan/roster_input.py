@@ -40,6 +40,7 @@ def inputs_from_roster(
     mapping: Mapping[str, str] | None,
     settings: match.MatchSettings,
 ) -> PlanInputs:
+    """Voters, left-out rows and history from a roster (see the module docstring)."""
     table = sources.read_roster(path, sheet, mapping=mapping)
     frame = prepare_people(table, reference_date=profile.voting_day).frame.reset_index(drop=True)
     reason = roster_exclusions(frame, decide.Rules.for_site(site, profile), settings)
@@ -80,6 +81,7 @@ def roster_exclusions(frame: pd.DataFrame, rules: decide.Rules, settings: match.
 
 
 def roster_voters(frame: pd.DataFrame) -> pd.DataFrame:
+    """The voters frame (VOTER_COLUMNS) from the roster's voter rows; the cleaned NIK where there is one."""
     voters = pd.DataFrame({column: text_of(frame, column) for column in VOTER_COLUMNS}, index=frame.index)
     voters["source_row"] = frame["source_row"].astype("int64")
     voters["nik"] = frame["nik_clean"].where(frame["nik_clean"].fillna("") != "", text_of(frame, Field.NIK))

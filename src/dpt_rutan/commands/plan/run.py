@@ -86,6 +86,8 @@ WITNESS_COUNT_UNKNOWN = define_code(
 
 
 class StaffRow(BaseModel):
+    """One staff role: how many per TPS and in all, from the profile."""
+
     model_config = ConfigDict(frozen=True)
 
     role: str
@@ -203,6 +205,7 @@ def plan_tps(
 
 
 def require_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
+    """Refuse a frame that lacks columns of the input contract (see the module docstring)."""
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise ValueError(f"{name} lacks columns {missing}")
@@ -263,6 +266,7 @@ def assignment_table(
 
 
 def layout_flags(note: pd.Series, layout: list[TpsRow], site: Site, profile: ElectionProfile) -> list[PlanFlag]:
+    """Flags about the layout: no TPS, voters not voting here, TPS below the Loksus minimum, unused TPS numbers."""
     flags = []
     if not layout:
         flags.append(PlanFlag.of(NO_VOTERS, "0 voters listed and 0 forecast"))
@@ -283,6 +287,7 @@ def layout_flags(note: pd.Series, layout: list[TpsRow], site: Site, profile: Ele
 
 
 def staff_rows(profile: ElectionProfile, tps_count: int) -> list[StaffRow]:
+    """KPPS, Linmas and Pengawas TPS per TPS and in all, from the profile."""
     roles = (
         ("KPPS", profile.kpps_per_tps, "kpps_per_tps"),
         ("Linmas", profile.linmas_per_tps, "linmas_per_tps"),
