@@ -11,8 +11,6 @@ MAX_FUNCTION_LINES = 40
 # Modules still waiting to be cut at a seam (issue 17, in progress): this list only shrinks.
 STILL_TOO_LONG = {
     "cli.py",
-    "commands/diff/run.py",
-    "commands/plan/inputs.py",
     "read/headers.py",
     "read/reader.py",
     "read/sources.py",

@@ -19,7 +19,8 @@ import pandas as pd
 import pytest
 
 from dpt_rutan import decide, match
-from dpt_rutan.commands.diff.run import check_against_kpu, diff_files
+from dpt_rutan.commands.diff.kpu_check import check_against_kpu
+from dpt_rutan.commands.diff.run import diff_files
 from dpt_rutan.commands.missing_nik.candidates import Source
 from dpt_rutan.commands.missing_nik.run import ExtractRows, RosterPeople, find_missing_nik, missing_nik_result
 from dpt_rutan.election import load_profile

@@ -17,6 +17,8 @@ from dpt_rutan.read import sources
 
 @dataclass
 class Validation:
+    """One file checked: its people and every finding on them."""
+
     people: People
     findings: pd.DataFrame
 
@@ -52,6 +54,7 @@ def validate_file(
     sheet: str | None = None,
     mapping: dict[str, str] | None = None,
 ) -> Validation:
+    """Read one file and check every row: its findings, with NKK findings when it has an NKK column."""
     table = sources.read_roster(path, sheet, mapping=mapping)
     people = prepare_people(table, reference_date=reference_date, require_rows=False)
     parts = [people.findings]

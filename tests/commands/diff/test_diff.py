@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from dpt_rutan import report
 from dpt_rutan.commands.diff import report as diff_report
-from dpt_rutan.commands.diff.run import Action, FileKind, RowClass, diff_files
+from dpt_rutan.commands.diff.result import Action, FileKind, RowClass
+from dpt_rutan.commands.diff.run import diff_files
 from dpt_rutan.election import load_profile
 from dpt_rutan.errors import ConfigError, DptRutanError, UnusableInputError
 from dpt_rutan.read import reader

@@ -2,7 +2,7 @@
 kind of change ("Masuk", "Keluar", "Berubah", "Tindakan", "Tidak pasti", "Ganda").
 
 Pure data: ``report.py`` writes them. Sheet headers are Indonesian, for the prison and KPU staff who act on them;
-:func:`diff_json` keeps the stable English names of :mod:`dpt_rutan.commands.diff.run`.
+:func:`diff_json` keeps the stable English names of :mod:`dpt_rutan.commands.diff.result`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from dpt_rutan.commands.diff.run import Action, DiffResult, FileKind, RowClass
+from dpt_rutan.commands.diff.result import Action, DiffResult, FileKind, RowClass
 from dpt_rutan.commands.diff.snapshot_order import REVERSED
 from dpt_rutan.decide import STATUS_LABELS
 from dpt_rutan.fields import Field
@@ -310,6 +310,7 @@ def changes_sheet(result: DiffResult) -> pd.DataFrame:
 
 
 def actions_sheet(result: DiffResult) -> pd.DataFrame:
+    """Sheet "Tindakan": each action with the person it is about and, with --kpu, what the extract says."""
     named = _actions_with_names(result)
     sheet = pd.DataFrame(
         {
@@ -355,6 +356,7 @@ def uncertain_sheet(result: DiffResult) -> pd.DataFrame:
 
 
 def summary_sheet(result: DiffResult) -> pd.DataFrame:
+    """Sheet "Ringkasan": the kind of file, both file names, then the counts of :func:`summary_counts`."""
     kind = "Daftar WBP" if result.kind is FileKind.ROSTER else "Ekstrak DPT KPU"
     heading = pd.DataFrame(
         {

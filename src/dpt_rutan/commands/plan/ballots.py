@@ -107,6 +107,7 @@ def even_split(total: int, parts: int) -> list[int]:
 
 
 def tps_needed(voters: int, capacity: int) -> int:
+    """The TPS that ``voters`` need at ``capacity`` voters each, rounded up; none for no voters."""
     return math.ceil(voters / capacity) if voters > 0 else 0
 
 
@@ -171,6 +172,8 @@ def entitlements(voters: pd.DataFrame, site: Site, profile: ElectionProfile, dap
 def entitlement_flags(
     voters: pd.DataFrame, entitled: pd.DataFrame, site: Site, profile: ElectionProfile, dapil: DapilTable | None
 ) -> list[PlanFlag]:
+    """Flags about entitlements: ballots not held at the site, voters without a home province, and ballots whose dapil
+    is unknown."""
     flags = [
         PlanFlag.of(BALLOT_NOT_HELD, f"{ballot.code} not held in {site.district_code} ({site.region_label()})")
         for ballot in profile.ballots
@@ -190,6 +193,7 @@ def entitlement_flags(
 
 
 def dapil_gap(ballot: BallotType, site: Site, dapil: DapilTable | None) -> str:
+    """Why a ballot's dapil could not be told: no dapil table, no dapil for the prison, or none for the home region."""
     label = DAPIL_LABEL[ballot.dapil or ""]
     if dapil is None:
         return f"{label} dapil unknown: no dapil table"
@@ -222,6 +226,8 @@ def entitlement_mix(entitled: pd.Series, ballot: BallotType) -> Mix:
 
 
 def reserve_for(ballot: BallotType, voters: int, profile: ElectionProfile) -> tuple[int, str]:
+    """The reserve ballots for ``voters`` voters at the ballot's rate, rounded as the profile says, and the arithmetic
+    in words."""
     exact = ballot.reserve_rate * Decimal(voters)
     reserve = round_count(exact, profile.reserve_rounding)
     rate = f"{(ballot.reserve_rate * 100).normalize():f}%"
@@ -321,6 +327,7 @@ def total_shortfall(rows: list[ShortfallRow]) -> ShortfallRow:
 
 
 def shortfall_row(ballot: str, list_only: int, needed: int, planned: int, basis: str) -> ShortfallRow:
+    """One ballot's shortfall at the high inflow: from the list alone, and from the plan."""
     return ShortfallRow(
         ballot=ballot,
         list_only=list_only,

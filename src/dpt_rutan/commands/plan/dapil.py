@@ -126,6 +126,7 @@ def _unreadable_row(path: Path, lines: list[str], line_num: int, delimiter: str,
 
 
 def region_column(path: Path, headers: list[str]) -> str:
+    """The header of the table's region column, the first of REGION_COLUMNS it has; refused without one."""
     for name in REGION_COLUMNS:
         if name in headers:
             return name

@@ -141,6 +141,7 @@ def ceil_count(value: float) -> int:
 
 
 def latest_admission(history: pd.DataFrame) -> date | None:
+    """The latest admission date of the history, the roster's date by default; None without dates."""
     latest = history["date_in"].max() if len(history) else pd.NaT
     return None if pd.isna(latest) else pd.Timestamp(latest).date()
 
@@ -173,6 +174,7 @@ def stay_share(history: pd.DataFrame, as_of: date, profile: ElectionProfile, win
 
 
 def in_custody_on_voting_day(history: pd.DataFrame, as_of: date, voting_day: date) -> int:
+    """Inmates admitted by ``as_of`` (or on an unknown date) and not released before voting day."""
     admitted = history["date_in"].isna() | (history["date_in"] <= pd.Timestamp(as_of))
     staying = history["release_date"].isna() | (history["release_date"] >= pd.Timestamp(voting_day))
     return int((admitted & staying).sum())
@@ -206,27 +208,10 @@ def forecast_inflow(
         if inflow_per_week is not None:
             raise ConfigError("the roster has no admission dates: give the roster's date (--as-of) for the forecast")
         return no_forecast(profile, size_for, settings), [PlanFlag.of(NO_ADMISSION_DATES, "no date_in in the roster")]
-    window_days = max(0, (profile.last_move_in_day - as_of).days)
-    flags = []
-    if window_days > settings.max_horizon_weeks * 7:
-        window_days = settings.max_horizon_weeks * 7
-        detail = (
-            f"roster date {as_of} is {(profile.last_move_in_day - as_of).days // 7} weeks before the last move-in day "
-            f"{profile.last_move_in_day}: arrivals counted over its last {settings.max_horizon_weeks} weeks only"
-        )
-        flags.append(PlanFlag.of(ROSTER_DATE_OLD, detail))
+    window_days, flags = move_in_window(as_of, profile, settings)
     weekly = weekly_admissions(history["date_in"], as_of, settings.history_weeks)
     flags += forecast_flags(as_of, window_days, len(weekly), inflow_per_week, profile, settings)
-    if inflow_per_week is not None:
-        method: ForecastMethod = "inflow_per_week"
-        per_week_expected = per_week_high = float(inflow_per_week)
-    elif len(weekly):
-        method = "history"
-        per_week_expected = float(weekly.mean())
-        per_week_high = max(per_week_expected, float(np.quantile(weekly, settings.high_quantile)))
-    else:
-        method = "none"
-        per_week_expected = per_week_high = 0.0
+    method, per_week_expected, per_week_high = admissions_per_week(weekly, inflow_per_week, settings)
     stays = stay_share(history, as_of, profile, window_days) if window_days else 1.0
     share, inmates = voter_share(voters_here, history, as_of, profile.voting_day)
     factor = window_days / 7 * stays * share
@@ -252,6 +237,34 @@ def forecast_inflow(
     )
     flags += implausible_inflow_flags(forecast, len(history), capacity, settings)
     return forecast.model_copy(update={"basis": forecast_basis(forecast, voters_here, inmates)}), flags
+
+
+def move_in_window(as_of: date, profile: ElectionProfile, settings: ForecastSettings) -> tuple[int, list[PlanFlag]]:
+    """The days from ``as_of`` to H-7 over which arrivals are counted, at most ``settings.max_horizon_weeks``; a
+    capped window is flagged."""
+    window_days = max(0, (profile.last_move_in_day - as_of).days)
+    flags = []
+    if window_days > settings.max_horizon_weeks * 7:
+        window_days = settings.max_horizon_weeks * 7
+        detail = (
+            f"roster date {as_of} is {(profile.last_move_in_day - as_of).days // 7} weeks before the last move-in day "
+            f"{profile.last_move_in_day}: arrivals counted over its last {settings.max_horizon_weeks} weeks only"
+        )
+        flags.append(PlanFlag.of(ROSTER_DATE_OLD, detail))
+    return window_days, flags
+
+
+def admissions_per_week(
+    weekly: np.ndarray, inflow_per_week: float | None, settings: ForecastSettings
+) -> tuple[ForecastMethod, float, float]:
+    """How the admissions per week were found, and their expected and high values: ``inflow_per_week`` when given,
+    else the mean and high quantile of the history's weeks, else none."""
+    if inflow_per_week is not None:
+        return "inflow_per_week", float(inflow_per_week), float(inflow_per_week)
+    if len(weekly):
+        per_week_expected = float(weekly.mean())
+        return "history", per_week_expected, max(per_week_expected, float(np.quantile(weekly, settings.high_quantile)))
+    return "none", 0.0, 0.0
 
 
 def check_inflow_per_week(inflow_per_week: float | None, settings: ForecastSettings) -> None:
@@ -289,6 +302,7 @@ def forecast_flags(
     profile: ElectionProfile,
     settings: ForecastSettings,
 ) -> list[PlanFlag]:
+    """Flags about the forecast's basis: move-in closed already, or less admission history than asked for."""
     flags = []
     if window_days == 0:
         flags.append(PlanFlag.of(MOVE_IN_CLOSED, f"roster date {as_of}, last move-in day {profile.last_move_in_day}"))
@@ -298,6 +312,7 @@ def forecast_flags(
 
 
 def no_forecast(profile: ElectionProfile, size_for: SizeFor, settings: ForecastSettings) -> Forecast:
+    """The forecast when the history has no dates and no weekly inflow was given: zero, and why."""
     return Forecast(
         method="none",
         as_of=None,

@@ -3,53 +3,52 @@
 :func:`plan.plan_tps` needs one row per voter expected at the prison's TPS, with a home region, and the admission
 and release dates of the whole roster. Two kinds of file give them:
 
-* **a roster** (any file :func:`reader.read_table` reads): the rows are decided here as ``reconcile`` decides them,
-  without a KPU extract: duplicates, ineligible inmates and those released before voting day are left out, in
-  ``decide``'s order of precedence; the rest are the voters. The roster's own dates are the history.
+* **a roster** (any file :func:`reader.read_table` reads): the rows are decided (``roster_input``) as ``reconcile``
+  decides them, without a KPU extract: duplicates, ineligible inmates and those released before voting day are
+  left out, in ``decide``'s order of precedence; the rest are the voters. The roster's own dates are the history.
 * **a workbook written by** ``dpt-rutan reconcile`` (sheet "Model A lengkap", column STATUS): the voters are the
   rows that will be at the prison's TPS once the workbook's actions are done. Rows that still need review or
   Dukcapil recording are held apart and reported, since nobody knows yet whether they will vote here. The workbook
   has no admission dates: the history then comes from the roster passed as ``roster``, else there is none and the
-  forecast needs ``--inflow-per-week``.
+  forecast needs ``--inflow-per-week``. This module reads that workbook.
 
 Every data row read ends up either among the voters or in ``excluded`` with its reason
-(:meth:`PlanInputs.check_conservation`).
+(:meth:`PlanInputs.check_conservation`, in ``contract``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
 import python_calamine as calamine
 
-from dpt_rutan import decide, match, regions, values
+from dpt_rutan import match, regions, values
+from dpt_rutan.commands.plan.contract import (
+    HOME_COLUMNS,
+    VOTER_COLUMNS,
+    PlanInputs,
+    excluded_table,
+    history_of,
+    text_of,
+)
 from dpt_rutan.commands.plan.forecast import PlanFlag
+from dpt_rutan.commands.plan.roster_input import inputs_from_roster
 from dpt_rutan.commands.reconcile.columns import FULL_LIST_SHEET, MODEL_A_COLUMNS, STATUS_COLUMNS
-from dpt_rutan.decide import STATUS_LABELS, Status
+from dpt_rutan.decide import Status
 from dpt_rutan.election import ElectionProfile
-from dpt_rutan.errors import ConfigError, ConservationError, Location, UnusableInputError, define_code
+from dpt_rutan.errors import ConfigError, Location, UnusableInputError, define_code
 from dpt_rutan.fields import Field
-from dpt_rutan.people import match_view, prepare_people
 from dpt_rutan.read import reader, sources, workbook_guard
 from dpt_rutan.site import Site
-
-InputKind = Literal["roster", "reconciled"]
 
 RECONCILED_SHEET = FULL_LIST_SHEET
 VOTER_STATUSES = (Status.REGISTERED_HERE, Status.REGISTERED_ELSEWHERE, Status.NOT_REGISTERED, Status.NOT_IN_EXTRACT)
 PENDING_STATUSES = (Status.NEEDS_REVIEW, Status.NEEDS_RECORDING)
 GONE_BY_VOTING_DAY = (Status.DUPLICATE, Status.RELEASED_BEFORE_VOTING)
 """Rows of a reconciled workbook that are not an inmate in custody on voting day."""
-
-HOME_COLUMNS = ("home_province", "home_regency", "home_district")
-VOTER_COLUMNS = ("source_row", "reg_no", *MODEL_A_COLUMNS, *HOME_COLUMNS, "reconcile_status")
-"""The voters frame: the plan's input contract, plus the Model A details the TPS lists show."""
-EXCLUDED_COLUMNS = ("source_row", "reg_no", "name", "nik", "reason", "reason_label")
 
 # The reconciled workbook's headers, from the module that writes them.
 HEADER_OF = {**MODEL_A_COLUMNS, **STATUS_COLUMNS}
@@ -64,14 +63,6 @@ PENDING_NOT_COUNTED = define_code(
     "H-7 mereka menambah pemilih di TPS rutan, di luar perkiraan arus masuk.",
     "Some inmates still need review or Dukcapil recording: not counted as voters. If resolved before H-7 they add "
     "to the prison's voters, on top of the inflow forecast.",
-)
-VOTERS_WITHOUT_NIK = define_code(
-    "PLAN_INPUT_NO_NIK",
-    "warning",
-    "Sebagian pemilih tidak punya NIK yang sah: KPU hanya mendaftar pemilih ber-NIK. Mereka tetap direncanakan; "
-    "jalankan reconcile dan minta perekaman Dukcapil.",
-    "Some voters have no usable NIK: KPU lists only voters with a NIK. They are still planned for; run reconcile "
-    "and ask Dukcapil to record them.",
 )
 UNKNOWN_STATUS = define_code(
     "PLAN_INPUT_UNKNOWN_STATUS",
@@ -93,59 +84,6 @@ NO_ROSTER_GIVEN = define_code(
     "The reconciled workbook has no admission dates and no roster was given: the forecast of voters arriving up "
     "to H-7 is zero (unless --inflow-per-week with --as-of). Give the roster with --roster.",
 )
-
-
-@dataclass
-class PlanInputs:
-    """The voters and roster history :func:`plan.plan_tps` takes, and how every row read was accounted for."""
-
-    kind: InputKind
-    path: Path
-    sheet: str | None
-    voters: pd.DataFrame  # VOTER_COLUMNS, one row per voter, source_row unique
-    roster_history: pd.DataFrame  # date_in, release_date
-    excluded: pd.DataFrame  # EXCLUDED_COLUMNS: every row read that is not a voter, with its reason
-    rows_read: int
-    rows_not_data: int  # blank rows, totals, signature block: not inmates
-    included: str
-    history_source: str
-    history_path: Path | None = None
-    history_rows: int | None = None
-    flags: list[PlanFlag] = field(default_factory=list)
-
-    def excluded_counts(self) -> dict[str, int]:
-        """Rows left out, per reason, in the order of ``decide``'s precedence."""
-        order = {status.value: number for number, status in enumerate(Status)}
-        counts = self.excluded["reason"].value_counts()
-        return {reason: int(counts[reason]) for reason in sorted(counts.index, key=lambda r: order.get(r, len(order)))}
-
-    def check_conservation(self) -> None:
-        rows = pd.concat([self.voters["source_row"], self.excluded["source_row"]])
-        if len(rows) != self.rows_read or rows.duplicated().any():
-            raise ConservationError(
-                f"{self.rows_read} rows read but {len(self.voters)} voters and {len(self.excluded)} left out"
-            )
-
-    def sources(self) -> list[tuple[Path, int]]:
-        """``(file, rows read)`` of every input, for :meth:`Provenance.for_inputs`."""
-        history = [(self.history_path, self.history_rows or 0)] if self.history_path else []
-        return [(self.path, self.rows_read), *history]
-
-    def summary_rows(self) -> list[tuple[str, object, str]]:
-        """(item, value, basis) rows saying what was read and what was counted, for the plan's summary."""
-        rows: list[tuple[str, object, str]] = [
-            ("Berkas / input", self.path.name, f"{self.kind}" + (f", sheet '{self.sheet}'" if self.sheet else "")),
-            ("Baris data dibaca / data rows read", self.rows_read, "every row is a voter or left out, below"),
-            ("Pemilih dari berkas / voters from the input", len(self.voters), self.included),
-        ]
-        rows += [
-            (f"Tidak dihitung: {reason} / left out", count, STATUS_LABELS.get(reason, "status not known to the tool"))
-            for reason, count in self.excluded_counts().items()
-        ]
-        if self.rows_not_data:
-            rows.append(("Baris bukan data / rows that are not data", self.rows_not_data, "blank, totals, signatures"))
-        rows.append(("Riwayat masuk/keluar / admission history", self.history_rows or 0, self.history_source))
-        return rows
 
 
 def load_plan_inputs(
@@ -176,94 +114,8 @@ def load_plan_inputs(
 
 
 def is_reconciled_workbook(path: Path) -> bool:
+    """Whether the file is a workbook ``dpt-rutan reconcile`` wrote: it has the sheet "Model A lengkap"."""
     return RECONCILED_SHEET in reader.list_sheets(path)
-
-
-# --- a roster ----------------------------------------------------------------------------------------------------
-
-
-def inputs_from_roster(
-    path: Path,
-    site: Site,
-    profile: ElectionProfile,
-    sheet: str | int | None,
-    mapping: Mapping[str, str] | None,
-    settings: match.MatchSettings,
-) -> PlanInputs:
-    table = sources.read_roster(path, sheet, mapping=mapping)
-    frame = prepare_people(table, reference_date=profile.voting_day).frame.reset_index(drop=True)
-    reason = roster_exclusions(frame, decide.Rules.for_site(site, profile), settings)
-    voting = reason == ""
-    voters = roster_voters(frame[voting])
-    no_nik = int((~frame.loc[voting, "nik_usable"].astype(bool)).sum())
-    flags = [PlanFlag.of(VOTERS_WITHOUT_NIK, f"{no_nik} voters without a usable NIK")] if no_nik else []
-    history = history_of(frame)
-    return PlanInputs(
-        kind="roster",
-        path=path,
-        sheet=table.sheet,
-        voters=voters,
-        roster_history=history,
-        excluded=excluded_table(frame[~voting], reason[~voting]),
-        rows_read=len(frame),
-        rows_not_data=len(table.skipped),
-        included=(
-            "roster rows that are not duplicates, are eligible (WNI, of age or married, right to vote not revoked, "
-            "not active TNI/Polri) and not released before voting day; not matched against the KPU list "
-            f"({no_nik} without a usable NIK)"
-        ),
-        history_source=f"admission and release dates of all {len(frame)} rows of {path.name}",
-        history_rows=len(history),
-        flags=flags,
-    )
-
-
-def roster_exclusions(frame: pd.DataFrame, rules: decide.Rules, settings: match.MatchSettings) -> pd.Series:
-    """Why each roster row is not a voter ("" for a voter): the first of ``decide``'s statuses that applies."""
-    duplicates = decide.roster_duplicates(match_view(frame), settings)
-    applicable = decide.eligibility(frame, rules)
-    applicable.insert(0, Status.DUPLICATE, frame["source_row"].isin(duplicates["source_row"]).to_numpy())
-    reason = pd.Series("", index=frame.index, dtype=object)
-    for status in reversed(list(applicable.columns)):
-        reason[applicable[status].to_numpy(dtype=bool)] = str(status)
-    return reason
-
-
-def text_of(frame: pd.DataFrame, column: str) -> pd.Series:
-    if column in frame.columns:
-        return frame[column].astype("object").fillna("").astype(str)
-    return pd.Series("", index=frame.index, dtype=object)
-
-
-def roster_voters(frame: pd.DataFrame) -> pd.DataFrame:
-    voters = pd.DataFrame({column: text_of(frame, column) for column in VOTER_COLUMNS}, index=frame.index)
-    voters["source_row"] = frame["source_row"].astype("int64")
-    voters["nik"] = frame["nik_clean"].where(frame["nik_clean"].fillna("") != "", text_of(frame, Field.NIK))
-    voters["birth_date_used"] = pd.to_datetime(frame["birth_date_used"])
-    return voters.reset_index(drop=True)
-
-
-def history_of(frame: pd.DataFrame) -> pd.DataFrame:
-    def dates(column: str) -> pd.Series:
-        if column in frame.columns:
-            return pd.to_datetime(frame[column]).reset_index(drop=True)
-        return pd.Series(pd.NaT, index=range(len(frame)), dtype="datetime64[ns]")
-
-    return pd.DataFrame({"date_in": dates(Field.DATE_IN), "release_date": dates(Field.RELEASE_DATE)})
-
-
-def excluded_table(frame: pd.DataFrame, reason: pd.Series) -> pd.DataFrame:
-    table = pd.DataFrame(
-        {
-            "source_row": frame["source_row"].astype("int64"),
-            "reg_no": text_of(frame, "reg_no"),
-            "name": text_of(frame, "name"),
-            "nik": text_of(frame, "nik"),
-            "reason": reason.astype(str),
-        }
-    )
-    table["reason_label"] = table["reason"].map(lambda value: STATUS_LABELS.get(value, "")).astype(object)
-    return table[list(EXCLUDED_COLUMNS)].reset_index(drop=True)
 
 
 # --- a reconciled workbook ---------------------------------------------------------------------------------------
@@ -276,32 +128,14 @@ def inputs_from_workbook(
     roster_sheet: str | int | None,
     mapping: Mapping[str, str] | None,
 ) -> PlanInputs:
+    """Voters, left-out rows and history from a reconciled workbook (see the module docstring)."""
     frame, blank_rows = read_reconciled(path)
     status = frame["status"].str.strip().str.upper()
     voting = status.isin([str(s) for s in VOTER_STATUSES])
     reason = status.where(status.isin([str(s) for s in Status]), "UNKNOWN: " + status.replace("", "(blank)"))
-    flags = workbook_flags(status)
-    if roster is not None:
-        history, history_rows = roster_history(roster, roster_sheet, mapping, profile)
-        history_source = f"admission and release dates of all {history_rows} rows of {roster.name}"
-        if history_rows != len(frame):
-            detail = f"{roster.name}: {history_rows} rows; {path.name}: {len(frame)} rows"
-            flags.append(PlanFlag.of(ROSTER_ROWS_DIFFER, detail))
-    else:
-        # No dates, but the workbook knows who is in custody on voting day: the forecast's voter share needs that.
-        in_custody = int((~status.isin([str(s) for s in GONE_BY_VOTING_DAY])).sum())
-        history = pd.DataFrame({"date_in": [pd.NaT] * in_custody, "release_date": [pd.NaT] * in_custody})
-        history = history.astype("datetime64[ns]")
-        history_rows = in_custody
-        flags.append(
-            PlanFlag.of(
-                NO_ROSTER_GIVEN, f"no roster given with {path.name}: inflow forecast 0; add --roster ROSTER.xlsx"
-            )
-        )
-        history_source = (
-            f"none with dates: the workbook has no admission dates (give the roster with --roster, or "
-            f"--inflow-per-week); {in_custody} inmates in custody on voting day"
-        )
+    history, history_rows, history_source, history_flags = workbook_history(
+        path, status, roster, roster_sheet, mapping, profile
+    )
     return PlanInputs(
         kind="reconciled",
         path=path,
@@ -318,11 +152,47 @@ def inputs_from_workbook(
         history_source=history_source,
         history_path=roster,
         history_rows=history_rows,
-        flags=flags,
+        flags=workbook_flags(status) + history_flags,
     )
 
 
+def workbook_history(
+    path: Path,
+    status: pd.Series,
+    roster: Path | None,
+    roster_sheet: str | int | None,
+    mapping: Mapping[str, str] | None,
+    profile: ElectionProfile,
+) -> tuple[pd.DataFrame, int, str, list[PlanFlag]]:
+    """The admission history, its row count, where it came from, and its flags: the roster's dates when a roster is
+    given, else one undated row per inmate the workbook says is in custody on voting day."""
+    flags = []
+    if roster is not None:
+        history, history_rows = roster_history(roster, roster_sheet, mapping, profile)
+        history_source = f"admission and release dates of all {history_rows} rows of {roster.name}"
+        if history_rows != len(status):
+            detail = f"{roster.name}: {history_rows} rows; {path.name}: {len(status)} rows"
+            flags.append(PlanFlag.of(ROSTER_ROWS_DIFFER, detail))
+    else:
+        # No dates, but the workbook knows who is in custody on voting day: the forecast's voter share needs that.
+        in_custody = int((~status.isin([str(s) for s in GONE_BY_VOTING_DAY])).sum())
+        history = pd.DataFrame({"date_in": [pd.NaT] * in_custody, "release_date": [pd.NaT] * in_custody})
+        history = history.astype("datetime64[ns]")
+        history_rows = in_custody
+        flags.append(
+            PlanFlag.of(
+                NO_ROSTER_GIVEN, f"no roster given with {path.name}: inflow forecast 0; add --roster ROSTER.xlsx"
+            )
+        )
+        history_source = (
+            f"none with dates: the workbook has no admission dates (give the roster with --roster, or "
+            f"--inflow-per-week); {in_custody} inmates in custody on voting day"
+        )
+    return history, history_rows, history_source, flags
+
+
 def workbook_flags(status: pd.Series) -> list[PlanFlag]:
+    """Flags about the workbook's STATUS column: rows still pending, values the tool does not know."""
     flags = []
     pending = status[status.isin([str(s) for s in PENDING_STATUSES])].value_counts()
     if len(pending):
@@ -338,6 +208,7 @@ def workbook_flags(status: pd.Series) -> list[PlanFlag]:
 def roster_history(
     path: Path, sheet: str | int | None, mapping: Mapping[str, str] | None, profile: ElectionProfile
 ) -> tuple[pd.DataFrame, int]:
+    """The admission history from the roster given with a reconciled workbook, and its row count."""
     table = sources.read_roster(path, sheet, mapping=mapping, required=(Field.DATE_IN,))
     typed, _ = values.type_table(table, reference_date=profile.voting_day)
     return history_of(typed), len(typed)
@@ -411,6 +282,7 @@ def cell_text(value: object) -> str:
 
 
 def workbook_voters(frame: pd.DataFrame) -> pd.DataFrame:
+    """The voters frame (VOTER_COLUMNS) from the workbook's voter rows, home codes re-derived."""
     voters = pd.DataFrame({column: text_of(frame, column) for column in VOTER_COLUMNS}, index=frame.index)
     voters["source_row"] = frame["source_row"].astype("int64")
     voters["birth_date_used"] = pd.to_datetime(voters["birth_date_used"], format="%Y-%m-%d", errors="coerce")

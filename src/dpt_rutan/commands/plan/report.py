@@ -13,7 +13,7 @@ import pandas as pd
 
 from dpt_rutan import regions
 from dpt_rutan.commands.plan.ballots import NO, UNKNOWN, YES
-from dpt_rutan.commands.plan.inputs import PlanInputs
+from dpt_rutan.commands.plan.contract import PlanInputs
 from dpt_rutan.commands.plan.run import TpsPlan, plan_tables
 from dpt_rutan.commands.reconcile.columns import MODEL_A_COLUMNS
 from dpt_rutan.report.write import BarChartSpec, SheetSpec, subject_notes
@@ -118,6 +118,7 @@ def plan_sheets(plan: TpsPlan, inputs: PlanInputs) -> list[SheetSpec]:
 
 
 def plan_title(plan: TpsPlan) -> list[str]:
+    """The title block above the summary sheet: the report, the prison, its TPS, the election and its voting day."""
     return subject_notes("Rencana TPS", plan.site, plan.profile)
 
 
@@ -155,12 +156,14 @@ def voter_list(plan: TpsPlan, inputs: PlanInputs) -> pd.DataFrame:
 
 
 def ballot_codes(plan: TpsPlan) -> list[str]:
+    """The ballot codes of the plan, in its order; the ballots held at the site when the plan has none."""
     return list(dict.fromkeys(row.ballot for row in plan.ballots)) or [
         ballot.code for ballot in plan.profile.ballots_held_in(plan.site.district_code)
     ]
 
 
 def tps_sheets(plan: TpsPlan, inputs: PlanInputs) -> list[SheetSpec]:
+    """One sheet per TPS: its voters, numbered, under its counts and their basis."""
     voters = voter_list(plan, inputs)
     sheets = []
     for row in plan.tps:
@@ -202,6 +205,7 @@ def ballot_matrix(plan: TpsPlan) -> pd.DataFrame:
 
 
 def ballots_sheet(plan: TpsPlan) -> SheetSpec:
+    """Sheet "Surat suara": ballots per type per TPS, with a bar chart when there is a TPS."""
     frame = ballot_matrix(plan)
     codes = ballot_codes(plan)
     chart = (

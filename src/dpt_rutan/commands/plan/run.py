@@ -1,4 +1,4 @@
-"""The TPS plan for a prison: how many TPS, who votes where, ballots per type, staff and witnesses.
+"""The TPS plan for a prison: how many TPS, who votes where, ballots per type, staff and witnesses (``staff``).
 
 On 14 Feb 2024 the TPS inside Rutan Blora (TPS 901) ran 116 ballots short: its plan counted the list as it stood,
 not the inmates moved in later, nor which ballots each of them was entitled to. :func:`plan_tps` sizes for both:
@@ -36,6 +36,7 @@ from dpt_rutan.commands.plan.ballots import (
 )
 from dpt_rutan.commands.plan.dapil import DapilTable
 from dpt_rutan.commands.plan.forecast import Forecast, ForecastSettings, PlanFlag, SizeFor, forecast_inflow
+from dpt_rutan.commands.plan.staff import StaffRow, WitnessRow, staff_rows, witness_flags, witness_rows
 from dpt_rutan.election import ElectionProfile
 from dpt_rutan.errors import define_code
 from dpt_rutan.site import Site
@@ -77,37 +78,6 @@ UNUSED_TPS_NUMBER = define_code(
     "Berkas lokasi mencantumkan lebih banyak nomor TPS daripada yang dibutuhkan.",
     "The site file lists more TPS numbers than are needed.",
 )
-WITNESS_COUNT_UNKNOWN = define_code(
-    "PLAN_WITNESS_COUNT_UNKNOWN",
-    "info",
-    "Jumlah peserta untuk saksi belum diisi di profil: jumlah saksi tidak dihitung.",
-    "The number of participants is not set in the profile: witness slots are not counted.",
-)
-
-
-class StaffRow(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    role: str
-    per_tps: int
-    tps_count: int
-    total: int
-    basis: str
-
-
-class WitnessRow(BaseModel):
-    """Witness slots one kind of participant may fill; counts are None where the profile does not know them."""
-
-    model_config = ConfigDict(frozen=True)
-
-    participant: str
-    label: str
-    participants: int | None
-    per_participant_per_tps: int
-    per_tps: int | None
-    tps_count: int
-    total: int | None
-    basis: str
 
 
 class TpsPlan(BaseModel):
@@ -184,7 +154,7 @@ def plan_tps(
         *layout_flags(note, layout, site, profile),
     ]
     witnesses = witness_rows(site, profile, len(layout))
-    flags += [PlanFlag.of(WITNESS_COUNT_UNKNOWN, row.label) for row in witnesses if row.participants is None]
+    flags += witness_flags(witnesses)
     return TpsPlan(
         site=site,
         profile=profile,
@@ -203,6 +173,7 @@ def plan_tps(
 
 
 def require_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
+    """Refuse a frame that lacks columns of the input contract (see the module docstring)."""
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise ValueError(f"{name} lacks columns {missing}")
@@ -263,6 +234,7 @@ def assignment_table(
 
 
 def layout_flags(note: pd.Series, layout: list[TpsRow], site: Site, profile: ElectionProfile) -> list[PlanFlag]:
+    """Flags about the layout: no TPS, voters not voting here, TPS below the Loksus minimum, unused TPS numbers."""
     flags = []
     if not layout:
         flags.append(PlanFlag.of(NO_VOTERS, "0 voters listed and 0 forecast"))
@@ -280,53 +252,6 @@ def layout_flags(note: pd.Series, layout: list[TpsRow], site: Site, profile: Ele
     if unused:
         flags.append(PlanFlag.of(UNUSED_TPS_NUMBER, f"TPS {', '.join(map(str, unused))} not needed"))
     return flags
-
-
-def staff_rows(profile: ElectionProfile, tps_count: int) -> list[StaffRow]:
-    roles = (
-        ("KPPS", profile.kpps_per_tps, "kpps_per_tps"),
-        ("Linmas", profile.linmas_per_tps, "linmas_per_tps"),
-        ("Pengawas TPS", profile.pengawas_per_tps, "pengawas_per_tps"),
-    )
-    return [
-        StaffRow(
-            role=role,
-            per_tps=per_tps,
-            tps_count=tps_count,
-            total=per_tps * tps_count,
-            basis=f"profile {profile.name}: {setting} = {per_tps}, x {tps_count} TPS",
-        )
-        for role, per_tps, setting in roles
-    ]
-
-
-def witness_rows(site: Site, profile: ElectionProfile, tps_count: int) -> list[WitnessRow]:
-    """Witness slots per participant kind that competes at the site; unknown counts stay None and are flagged."""
-    rules = profile.witnesses
-    held = {ballot.code for ballot in profile.ballots_held_in(site.district_code)}
-    rows = []
-    for participant in rules.participants:
-        if not participant.applies_in(site.district_code) or (participant.ballot and participant.ballot not in held):
-            continue
-        count = participant.count_in(site.district_code)
-        per_tps = None if count is None else count * rules.per_participant_per_tps
-        source = "not set in the profile" if count is None else f"{count} ({profile.name})"
-        rows.append(
-            WitnessRow(
-                participant=participant.code,
-                label=participant.label,
-                participants=count,
-                per_participant_per_tps=rules.per_participant_per_tps,
-                per_tps=per_tps,
-                tps_count=tps_count,
-                total=None if per_tps is None else per_tps * tps_count,
-                basis=(
-                    f"participants: {source}; up to {rules.per_participant_per_tps} witnesses each per TPS, "
-                    f"{rules.inside_at_a_time} inside at a time"
-                ),
-            )
-        )
-    return rows
 
 
 def plan_tables(plan: TpsPlan) -> dict[str, pd.DataFrame]:
