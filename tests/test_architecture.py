@@ -10,7 +10,6 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 40
 # Modules still waiting to be cut at a seam (issue 17, in progress): this list only shrinks.
 STILL_TOO_LONG = {
-    "cli.py",
     "commands/diff/run.py",
     "commands/missing_nik/apply.py",
     "commands/missing_nik/run.py",

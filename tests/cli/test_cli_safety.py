@@ -15,8 +15,8 @@ import pytest
 from test_missing_nik import PEOPLE, write_roster
 from typer.testing import CliRunner
 
-from dpt_rutan import __version__, terminal
-from dpt_rutan.cli import app
+from dpt_rutan import __version__
+from dpt_rutan.cli import app, terminal
 from dpt_rutan.commands.missing_nik.report import FILL_NIK, KEY_REG_NO, KEY_ROW
 from dpt_rutan.report.mask import mask_text
 
