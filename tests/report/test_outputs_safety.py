@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dpt_rutan.cli import app
-from dpt_rutan.report.write import OutputError, publish_folder, staged_folder
+from dpt_rutan.report import OutputError, publish_folder, staged_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from dpt_rutan.cli import app
 from dpt_rutan.election import load_profile
-from dpt_rutan.report.write import subject_notes
+from dpt_rutan.report import subject_notes
 
 EXPECTED = ["Rutan Kelas IIB Blora", "33.16.09", "Kec. Blora", "TPS: 901", "Pemilu 2024", "14-02-2024"]
 
