@@ -10,11 +10,9 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 40
 # Modules still waiting to be cut at a seam (issue 17, in progress): this list only shrinks.
 STILL_TOO_LONG = {
-    "cli.py",
     "read/headers.py",
     "read/reader.py",
     "read/sources.py",
-    "report/write.py",
 }
 
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
+from command_line import run, run_catching
 
-from dpt_rutan.cli import app
 from dpt_rutan.commands.reconcile.run import reconcile
 from dpt_rutan.election import load_profile
 from dpt_rutan.site import load_site
@@ -24,12 +23,6 @@ KPU = EXAMPLES / "dpt_kpu_blora.csv"
 DUKCAPIL = EXAMPLES / "dukcapil_blora.csv"
 SITE = EXAMPLES / "site_rutan_blora.toml"
 FULL_NIK = re.compile(r"\b\d{16}\b")
-
-runner = CliRunner()
-
-
-def run(*args: str):
-    return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
 
 
 def reconcile_args(*extra):
@@ -76,20 +69,20 @@ def test_json_output_equals_the_library_result(tmp_path):
 
 
 def test_output_never_overwrites_an_input(tmp_path):
-    result = runner.invoke(app, [str(a) for a in reconcile_args("-o", KPU)])
+    result = run_catching(*reconcile_args("-o", KPU))
     assert result.exit_code == 2
     assert "Traceback" not in result.output
 
 
 def test_missing_input_is_one_line_and_exit_2(tmp_path):
-    result = runner.invoke(app, ["reconcile", str(tmp_path / "nope.xlsx"), str(KPU), "--site", str(SITE)])
+    result = run_catching("reconcile", tmp_path / "nope.xlsx", KPU, "--site", SITE)
     assert result.exit_code == 2
     assert "nope.xlsx" in result.output
     assert "Traceback" not in result.output
 
 
 def test_reconcile_without_a_site_asks_for_the_prison(tmp_path):
-    result = runner.invoke(app, ["reconcile", str(ROSTER), str(KPU)])
+    result = run_catching("reconcile", ROSTER, KPU)
     assert result.exit_code == 2
     assert "--district-code" in result.output
 
@@ -101,7 +94,7 @@ def test_validate_exit_codes(tmp_path):
     broken.write_text("NAMA;NIK;TGL LAHIR;JK\nBUDI SANTOSO;3.31601E+15;12-03-1990;L\n", encoding="utf-8")
     assert run("validate", clean).exit_code == 0
     assert run("validate", broken).exit_code == 1
-    assert runner.invoke(app, ["validate", str(tmp_path / "none.csv")]).exit_code == 2
+    assert run_catching("validate", tmp_path / "none.csv").exit_code == 2
 
 
 def test_validate_report_names_rows_as_the_user_sees_them(tmp_path):
@@ -116,7 +109,7 @@ def test_validate_report_names_rows_as_the_user_sees_them(tmp_path):
 
 
 def test_bad_map_option_is_a_usage_error():
-    result = runner.invoke(app, ["validate", str(ROSTER), "--map", "nik"])
+    result = run_catching("validate", ROSTER, "--map", "nik")
     assert result.exit_code == 2
     assert "field=Header" in result.output
 
@@ -125,7 +118,7 @@ def test_init_site_writes_a_template_that_loads(tmp_path):
     path = tmp_path / "site.toml"
     assert run("init-site", path).exit_code == 0
     assert load_site(path).tps_numbers == (901,)
-    again = runner.invoke(app, ["init-site", str(path)])
+    again = run_catching("init-site", path)
     assert again.exit_code == 2
 
 

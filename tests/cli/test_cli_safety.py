@@ -12,11 +12,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from command_line import run
 from test_missing_nik import PEOPLE, write_roster
-from typer.testing import CliRunner
 
-from dpt_rutan import __version__, terminal
-from dpt_rutan.cli import app
+from dpt_rutan import __version__
+from dpt_rutan.cli import terminal
 from dpt_rutan.commands.missing_nik.columns import FILL_NIK, KEY_REG_NO, KEY_ROW
 from dpt_rutan.report.mask import mask_text
 
@@ -28,12 +28,6 @@ SITE = EXAMPLES / "site_rutan_blora.toml"
 FULL_NIK = re.compile(r"(?<![0-9])[0-9]{15,16}(?![0-9])")
 NIK = "3316010503900001"
 MARKUP = ("[/x]", "[red]MERAH[/red]", "[link=https://example.org]klik[/link]", "[bold]")
-
-runner = CliRunner()
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
 
 
 def write_csv(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:

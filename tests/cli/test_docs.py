@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from command_line import run_catching
 
 from dpt_rutan.cli import app
 
@@ -31,7 +31,7 @@ def test_first_readme_command_runs_on_the_examples(tmp_path, monkeypatch):
     output = command.index("-o") + 1
     command[output] = str(tmp_path / command[output])
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(app, command)
+    result = run_catching(*command)
     assert result.exit_code == 0, result.output
     assert (tmp_path / Path(command[output]).name).exists()
 
@@ -44,7 +44,7 @@ def test_readme_test_command_is_what_ci_runs():
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_is_documented_and_helped(command):
     assert f"dpt-rutan {command}" in README
-    result = CliRunner().invoke(app, [command, "--help"])
+    result = run_catching(command, "--help")
     assert result.exit_code == 0
     assert len(result.output.splitlines()) > 5
 

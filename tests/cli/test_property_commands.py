@@ -20,12 +20,11 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+from command_line import run_catching
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from junk_tables import FORMATS, VALID_NIKS, JunkTable, junk_tables, write_workbook
-from typer.testing import CliRunner
 
-from dpt_rutan.cli import app
 from dpt_rutan.commands.missing_nik.columns import FILL_NIK, FILL_NKK, KEY_REG_NO, KEY_ROW
 from dpt_rutan.fields import Field
 
@@ -43,8 +42,6 @@ MISSING_NIK_LINE = re.compile(
 )
 CONFIG_ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "utf-16"]
 
-# The terminal: UTF-8, or Windows-1252 as on a Windows console, where a name like "ŞAHIN" cannot be printed as is.
-RUNNERS = {"utf-8": CliRunner(), "cp1252": CliRunner(charset="cp1252")}
 TERMINALS = st.sampled_from(["utf-8", "utf-8", "cp1252"])
 PROPERTY = settings(
     max_examples=20,
@@ -57,10 +54,6 @@ PROPERTY = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 FEW = settings(PROPERTY, max_examples=12)
-
-
-def run(*args: object, terminal: str = "utf-8"):
-    return RUNNERS[terminal].invoke(app, [str(arg) for arg in args])
 
 
 def assert_well_behaved(result, *, show_nik: bool = False) -> None:
@@ -169,7 +162,7 @@ def test_validate_any_junk_file(file, show_nik, output, terminal):
         folder = Path(name)
         path = write(folder, "berkas", file)
         out = folder / f"temuan{output}"
-        result = run("validate", path, "-o", out, *(["--show-nik"] if show_nik else []), terminal=terminal)
+        result = run_catching("validate", path, "-o", out, *(["--show-nik"] if show_nik else []), terminal=terminal)
         assert_well_behaved(result, show_nik=show_nik)
         if result.exit_code == 2:
             return
@@ -197,7 +190,7 @@ def test_reconcile_any_junk_in_every_position(roster, kpu, dukcapil, output, sho
         if dukcapil is not None:
             args += ["--dukcapil", write(folder, "dukcapil", dukcapil)]
         out = folder / f"hasil{output}"
-        result = run(*args, "-o", out, *(["--show-nik"] if show_nik else []), terminal=terminal)
+        result = run_catching(*args, "-o", out, *(["--show-nik"] if show_nik else []), terminal=terminal)
         assert_well_behaved(result, show_nik=show_nik)
         if result.exit_code == 0:
             assert_reconcile_report(out, roster[0])
@@ -222,7 +215,7 @@ def test_reconcile_sites_any_junk(roster, upt_column, kpu, province_wide, table_
         sites = folder / "upt.csv"
         sites.write_bytes(f"{header}\n{PRISON},33.16.09,901{berkas}\n".encode(table_encoding))
         args = ["reconcile-sites", sites, write(folder, "dpt", kpu), "-o", folder / "hasil", "--format", output]
-        result = run(*args, *(["--roster", roster_path] if province_wide else []))
+        result = run_catching(*args, *(["--roster", roster_path] if province_wide else []))
         assert_well_behaved(result)
         if result.exit_code == 0 and output == "xlsx" and not province_wide:
             (report,) = (folder / "hasil").glob("01-*.xlsx")
@@ -246,7 +239,7 @@ def test_missing_nik_any_junk(roster, dukcapil, kpu, show_nik, terminal):
         if kpu is not None:
             args += ["--kpu", write(folder, "dpt", kpu)]
         show = ["--show-nik"] if show_nik else []
-        result = run(*args, "-o", folder / "perekaman.xlsx", *show, terminal=terminal)
+        result = run_catching(*args, "-o", folder / "perekaman.xlsx", *show, terminal=terminal)
         assert_well_behaved(result, show_nik=show_nik)
         if result.exit_code != 2:
             line = MISSING_NIK_LINE.search(" ".join(result.stdout.split()))
@@ -274,7 +267,7 @@ def test_apply_nik_any_junk(roster, lines, title):
         returned = folder / "kembali.xlsx"
         header = [KEY_ROW, KEY_REG_NO, "NAMA LENGKAP (DAFTAR WBP)", FILL_NIK, FILL_NKK]
         write_workbook(returned, [*([["DAFTAR PEREKAMAN"], []] if title else []), header, *lines])
-        result = run("apply-nik", write(folder, "wbp", roster), returned, "-o", folder / "wbp-baru.xlsx")
+        result = run_catching("apply-nik", write(folder, "wbp", roster), returned, "-o", folder / "wbp-baru.xlsx")
         assert_well_behaved(result)
 
 
@@ -285,7 +278,7 @@ def test_tps_plan_any_junk_and_config_encoding(roster, encodings, output, termin
         folder = Path(name)
         site = write_site(folder, encodings)
         out = folder / f"plan{output}"
-        result = run("tps-plan", write(folder, "wbp", roster), "--site", site, "-o", out, terminal=terminal)
+        result = run_catching("tps-plan", write(folder, "wbp", roster), "--site", site, "-o", out, terminal=terminal)
         assert_well_behaved(result)
 
 
@@ -296,10 +289,12 @@ def test_tps_plan_on_a_reconciled_workbook(roster, kpu, encodings):
         folder = Path(name)
         site = write_site(folder, encodings)
         roster_path, reconciled = write(folder, "wbp", roster), folder / "hasil.xlsx"
-        first = run("reconcile", roster_path, write(folder, "dpt", kpu), "--site", site, "-o", reconciled)
+        first = run_catching("reconcile", roster_path, write(folder, "dpt", kpu), "--site", site, "-o", reconciled)
         assert_well_behaved(first)
         if first.exit_code == 0:
-            result = run("tps-plan", reconciled, "--roster", roster_path, "--site", site, "-o", folder / "plan.json")
+            result = run_catching(
+                "tps-plan", reconciled, "--roster", roster_path, "--site", site, "-o", folder / "plan.json"
+            )
             assert_well_behaved(result)
 
 
@@ -324,7 +319,7 @@ def test_diff_any_junk_in_both_positions(kind, data, with_kpu, output):
         if kpu is not None:
             args += ["--kpu", write(folder, "dpt", kpu)]
         out = folder / f"perubahan{output}"
-        result = run(*args, "-o", out)
+        result = run_catching(*args, "-o", out)
         assert_well_behaved(result)
         if result.exit_code != 2 and output == ".json":
             report = json.loads(out.read_text(encoding="utf-8"))
@@ -343,12 +338,12 @@ def test_init_site_then_use_it_in_any_encoding(file_name, encoding, roster):
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         site = folder / file_name
-        result = run("init-site", site)
+        result = run_catching("init-site", site)
         assert_well_behaved(result)
         if result.exit_code != 0:
             return
-        assert_well_behaved(run("init-site", site))
+        assert_well_behaved(run_catching("init-site", site))
         edited = site.read_text(encoding="utf-8").replace("Rutan Kelas IIB Blora", PRISON)
         site.write_bytes(edited.encode(encoding))
-        plan = run("tps-plan", write(folder, "wbp", roster), "--site", site)
+        plan = run_catching("tps-plan", write(folder, "wbp", roster), "--site", site)
         assert_well_behaved(plan)

@@ -9,10 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from command_line import run_catching
 
-from dpt_rutan.cli import app
-from dpt_rutan.report.write import OutputError, publish_folder, staged_folder
+from dpt_rutan.report import OutputError, publish_folder, staged_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -23,10 +22,6 @@ SITE = EXAMPLES / "site_rutan_blora.toml"
 DAPIL = EXAMPLES / "dapil_blora.csv"
 PROFILE = ROOT / "src" / "dpt_rutan" / "profiles" / "pemilu2024.toml"
 SECRET = "root:$6$SECRETHASH:19000:0:99999:7:::"
-
-
-def run(*args: object):
-    return CliRunner().invoke(app, [str(arg) for arg in args])
 
 
 def one_line_error(result) -> str:
@@ -76,7 +71,7 @@ def test_a_report_never_replaces_a_configuration_file_the_run_read(tmp_path, com
         "tps-plan-dapil-in-site": tmp_path / "dapil.csv",
     }.get(request.node.callspec.id, site)
     before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
-    line = one_line_error(run(*command(tmp_path), "--format", "json", "-o", target))
+    line = one_line_error(run_catching(*command(tmp_path), "--format", "json", "-o", target))
     assert "is an input of this run" in line and target.name in line
     assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
 
@@ -84,17 +79,17 @@ def test_a_report_never_replaces_a_configuration_file_the_run_read(tmp_path, com
 def test_a_symlink_to_an_input_is_refused_too(tmp_path):
     site = _site_with_dapil(tmp_path)
     (tmp_path / "report.json").symlink_to(site)
-    line = one_line_error(run("reconcile", ROSTER, KPU, "--site", site, "-o", tmp_path / "report.json"))
+    line = one_line_error(run_catching("reconcile", ROSTER, KPU, "--site", site, "-o", tmp_path / "report.json"))
     assert "is an input of this run" in line
     assert site.read_text(encoding="utf-8").startswith("dapil_file")
 
 
 def test_reading_is_recorded_for_the_run_only(tmp_path):
     site = _site_with_dapil(tmp_path)
-    assert run("reconcile", ROSTER, KPU, "--site", site, "-o", tmp_path / "first.json").exit_code == 0
+    assert run_catching("reconcile", ROSTER, KPU, "--site", site, "-o", tmp_path / "first.json").exit_code == 0
     # A later run that does not read the site file may write over it: what counts is what this run read.
     copied(ROSTER, tmp_path, "site.toml")
-    result = run("validate", tmp_path / "first.json", "--format", "json", "-o", site)
+    result = run_catching("validate", tmp_path / "first.json", "--format", "json", "-o", site)
     assert "is an input" not in result.output
 
 
@@ -113,7 +108,9 @@ def leftovers(folder: Path) -> list[str]:
 
 def test_an_early_failure_leaves_no_folder_behind(tmp_path):
     (tmp_path / "roster.csv").write_text("this is not a roster\n")
-    line = one_line_error(run("reconcile-sites", _sites_table(tmp_path, "roster.csv"), KPU, "-o", tmp_path / "hasil"))
+    line = one_line_error(
+        run_catching("reconcile-sites", _sites_table(tmp_path, "roster.csv"), KPU, "-o", tmp_path / "hasil")
+    )
     assert "roster.csv" in line
     assert not (tmp_path / "hasil").exists()
     assert leftovers(tmp_path) == []
@@ -122,7 +119,7 @@ def test_an_early_failure_leaves_no_folder_behind(tmp_path):
 def test_a_folder_with_anything_in_it_is_refused_before_reading(tmp_path):
     (tmp_path / "hasil").mkdir()
     (tmp_path / "hasil" / "catatan.txt").write_text("notes of another run")
-    line = one_line_error(run("reconcile-sites", tmp_path / "missing.csv", KPU, "-o", tmp_path / "hasil"))
+    line = one_line_error(run_catching("reconcile-sites", tmp_path / "missing.csv", KPU, "-o", tmp_path / "hasil"))
     assert "not empty" in line and "missing.csv" not in line
     assert [path.name for path in (tmp_path / "hasil").iterdir()] == ["catatan.txt"]
 
@@ -130,7 +127,7 @@ def test_a_folder_with_anything_in_it_is_refused_before_reading(tmp_path):
 def test_the_reports_appear_together_in_an_empty_folder(tmp_path):
     copied(ROSTER, tmp_path, "roster.xlsx")
     (tmp_path / "hasil").mkdir()
-    result = run("reconcile-sites", _sites_table(tmp_path), KPU, "-o", tmp_path / "hasil")
+    result = run_catching("reconcile-sites", _sites_table(tmp_path), KPU, "-o", tmp_path / "hasil")
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in (tmp_path / "hasil").iterdir()) == [
         "01-rutan-kelas-iib-blora.xlsx",
@@ -175,14 +172,14 @@ def outside(tmp_path) -> Path:
 def test_a_roster_path_leading_out_of_the_tables_folder_is_refused(outside, cell):
     (outside / "table" / "link.xlsx").symlink_to(outside / "elsewhere" / "roster.xlsx")
     table = _sites_table(outside / "table", cell(outside))
-    line = one_line_error(run("reconcile-sites", table, KPU, "-o", outside / "hasil"))
+    line = one_line_error(run_catching("reconcile-sites", table, KPU, "-o", outside / "hasil"))
     assert "outside the site table's folder" in line and "--allow-outside-paths" in line
     assert not (outside / "hasil").exists()
 
 
 def test_outside_paths_are_followed_when_the_user_says_so(outside):
     table = _sites_table(outside / "table", "../elsewhere/roster.xlsx")
-    result = run("reconcile-sites", table, KPU, "-o", outside / "hasil", "--allow-outside-paths")
+    result = run_catching("reconcile-sites", table, KPU, "-o", outside / "hasil", "--allow-outside-paths")
     assert result.exit_code == 0, result.output
     assert (outside / "hasil" / "ringkasan-provinsi.xlsx").is_file()
 
@@ -190,9 +187,11 @@ def test_outside_paths_are_followed_when_the_user_says_so(outside):
 def test_a_file_that_is_not_a_table_is_named_never_echoed(outside):
     copied(outside / "elsewhere" / "shadow", outside / "table")
     table = _sites_table(outside / "table", "shadow")
-    line = one_line_error(run("reconcile-sites", table, KPU, "-o", outside / "hasil", "--allow-outside-paths"))
+    line = one_line_error(run_catching("reconcile-sites", table, KPU, "-o", outside / "hasil", "--allow-outside-paths"))
     assert "'shadow' is not a roster file" in line and "SECRETHASH" not in line
-    line = one_line_error(run("reconcile-sites", outside / "elsewhere" / "shadow", KPU, "-o", outside / "hasil"))
+    line = one_line_error(
+        run_catching("reconcile-sites", outside / "elsewhere" / "shadow", KPU, "-o", outside / "hasil")
+    )
     assert "shadow" in line and "SECRETHASH" not in line
 
 
@@ -201,7 +200,9 @@ def test_a_file_that_is_not_a_table_is_named_never_echoed(outside):
 
 def test_a_roster_dated_decades_ago_plans_at_most_the_horizon(tmp_path):
     output = tmp_path / "plan.json"
-    result = run("tps-plan", ROSTER, "--site", SITE, "--as-of", "1990-01-01", "--inflow-per-week", "50", "-o", output)
+    result = run_catching(
+        "tps-plan", ROSTER, "--site", SITE, "--as-of", "1990-01-01", "--inflow-per-week", "50", "-o", output
+    )
     assert result.exit_code == 0, result.output
     plan = json.loads(output.read_text(encoding="utf-8"))
     assert plan["forecast"]["window_days"] == 26 * 7
@@ -212,13 +213,13 @@ def test_a_roster_dated_decades_ago_plans_at_most_the_horizon(tmp_path):
 
 @pytest.mark.parametrize("inflow", ["1e9", "5000", "nan", "inf", "-3"])
 def test_an_absurd_inflow_per_week_is_one_line(inflow):
-    line = one_line_error(run("tps-plan", ROSTER, "--site", SITE, "--inflow-per-week", inflow))
+    line = one_line_error(run_catching("tps-plan", ROSTER, "--site", SITE, "--inflow-per-week", inflow))
     assert "--inflow-per-week" in line
 
 
 def test_a_forecast_above_the_prisons_capacity_is_flagged(tmp_path):
     site = _site_with_dapil(tmp_path)
     site.write_text(site.read_text(encoding="utf-8") + "capacity = 10\n", encoding="utf-8")
-    result = run("tps-plan", ROSTER, "--site", site, "--inflow-per-week", "10")
+    result = run_catching("tps-plan", ROSTER, "--site", site, "--inflow-per-week", "10")
     assert result.exit_code == 0, result.output
     assert "PLAN_INFLOW_IMPLAUSIBLE" in result.output and "capacity of 10" in result.output

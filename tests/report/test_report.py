@@ -20,14 +20,12 @@ from hypothesis import strategies as st
 
 from dpt_rutan import __version__
 from dpt_rutan.errors import DptRutanError, UnusableInputError
-from dpt_rutan.report import mask
-from dpt_rutan.report.mask import mask_nik, mask_nik_series
-from dpt_rutan.report.provenance import Provenance, describe_input, file_digest
-from dpt_rutan.report.write import (
+from dpt_rutan.report import (
     EXCEL_MAX_ROWS,
     BarChartSpec,
     OutputError,
     SheetSpec,
+    mask,
     neutralise_formulas,
     neutralise_text,
     open_output,
@@ -37,6 +35,8 @@ from dpt_rutan.report.write import (
     write_text,
     write_workbook,
 )
+from dpt_rutan.report.mask import mask_nik, mask_nik_series
+from dpt_rutan.report.provenance import Provenance, describe_input, file_digest
 
 ABC_SHA256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"  # FIPS 180-2 test vector for "abc"
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "\x00"]

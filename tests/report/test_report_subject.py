@@ -7,13 +7,12 @@ from datetime import date
 import openpyxl
 import pytest
 import test_plan_inputs
+from command_line import run_catching
 from test_diff_order import write_roster as write_dated_roster
 from test_remarks import SITE, SITE_TOML, write_kpu, write_roster
-from typer.testing import CliRunner
 
-from dpt_rutan.cli import app
 from dpt_rutan.election import load_profile
-from dpt_rutan.report.write import subject_notes
+from dpt_rutan.report import subject_notes
 
 EXPECTED = ["Rutan Kelas IIB Blora", "33.16.09", "Kec. Blora", "TPS: 901", "Pemilu 2024", "14-02-2024"]
 
@@ -43,8 +42,7 @@ def test_the_first_sheet_of_each_report_names_its_subject(tmp_path, command):
     site = tmp_path / "site.toml"
     site.write_text(SITE_TOML, encoding="utf-8")
     out = tmp_path / f"{command}.xlsx"
-    args = [str(arg) for arg in commands(tmp_path)[command]]
-    result = CliRunner().invoke(app, [*args, "--site", str(site), "-o", str(out)])
+    result = run_catching(*commands(tmp_path)[command], "--site", site, "-o", out)
     assert result.exit_code in (0, 1), result.output
     book = openpyxl.load_workbook(out, read_only=True)
     top = "\n".join(str(row[0]) for row in book.worksheets[0].iter_rows(max_row=6, values_only=True) if row)

@@ -18,7 +18,7 @@ from dpt_rutan.commands.plan.inputs import RECONCILED_SHEET, cell_text, load_pla
 from dpt_rutan.commands.reconcile.columns import MODEL_A_COLUMNS
 from dpt_rutan.election import load_profile
 from dpt_rutan.errors import ConfigError, Location, UnusableInputError
-from dpt_rutan.report.write import SheetSpec, write_workbook
+from dpt_rutan.report import SheetSpec, write_workbook
 from dpt_rutan.site import Site
 
 EXAMPLES = Path(__file__).parents[3] / "examples"

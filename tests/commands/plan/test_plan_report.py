@@ -15,8 +15,8 @@ from dpt_rutan.commands.plan.inputs import load_plan_inputs
 from dpt_rutan.commands.plan.report import plan_json, plan_sheets, plan_terminal_rows
 from dpt_rutan.commands.plan.run import plan_tps
 from dpt_rutan.election import load_profile
+from dpt_rutan.report import write_json, write_workbook
 from dpt_rutan.report.provenance import Provenance
-from dpt_rutan.report.write import write_json, write_workbook
 from dpt_rutan.site import load_site
 
 AS_OF = date(2024, 1, 12)

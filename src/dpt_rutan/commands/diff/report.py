@@ -16,7 +16,7 @@ from dpt_rutan.commands.diff.snapshot_order import REVERSED
 from dpt_rutan.decide import STATUS_LABELS
 from dpt_rutan.fields import Field
 from dpt_rutan.people import People
-from dpt_rutan.report.write import SheetSpec, subject_notes
+from dpt_rutan.report import SheetSpec, subject_notes
 
 CLASS_LABELS = {
     FileKind.ROSTER: {

@@ -16,7 +16,7 @@ from dpt_rutan.commands.plan.ballots import NO, UNKNOWN, YES
 from dpt_rutan.commands.plan.contract import PlanInputs
 from dpt_rutan.commands.plan.run import TpsPlan, plan_tables
 from dpt_rutan.commands.reconcile.columns import MODEL_A_COLUMNS
-from dpt_rutan.report.write import BarChartSpec, SheetSpec, subject_notes
+from dpt_rutan.report import BarChartSpec, SheetSpec, subject_notes
 
 ENTITLEMENT_WORDS = {YES: "YA", NO: "TIDAK", UNKNOWN: "BELUM PASTI"}
 TEXT_COLUMNS = ["NKK", "NIK", "NO. REGISTRASI", "RT", "RW"]
