@@ -1,5 +1,6 @@
 """The house rules, checked: the import contracts in pyproject.toml, and modules and functions of a readable size."""
 
+import ast
 from pathlib import Path
 
 from importlinter.cli import lint_imports
@@ -8,6 +9,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "dpt_rutan"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 40
+# Functions longer than MAX_FUNCTION_LINES where splitting would hurt reading, and why.
+LONG_BY_CHOICE = {
+    "cli/plan.py:tps_plan": "half of it is the option list Typer reads from the signature; the body is 23 lines",
+    "cli/reconcile_sites.py:reconcile_sites_command": "half of it is the option list Typer reads from the signature",
+    "commands/plan/forecast.py:forecast_inflow": "the forecast's arithmetic and the fields of its result, in one place",
+    "commands/plan/run.py:plan_tps": "one step-by-step sequence; a keyword signature and the plan's fields fill half",
+}
 # Modules still waiting to be cut at a seam (issue 17, in progress): this list only shrinks.
 STILL_TOO_LONG = {
     "read/headers.py",
@@ -30,3 +38,20 @@ def test_modules_are_short():
     too_long = {name for name, lines in lengths.items() if lines > MAX_MODULE_LINES}
     assert too_long <= STILL_TOO_LONG, f"over {MAX_MODULE_LINES} lines: {sorted(too_long - STILL_TOO_LONG)}"
     assert not STILL_TOO_LONG - too_long, f"now short, take off STILL_TOO_LONG: {sorted(STILL_TOO_LONG - too_long)}"
+
+
+def _functions(path: Path) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def test_functions_are_short():
+    too_long = {
+        f"{name}:{function.name}"
+        for name, path in _modules().items()
+        for function in _functions(path)
+        if function.end_lineno - function.lineno + 1 > MAX_FUNCTION_LINES
+    }
+    chosen = LONG_BY_CHOICE.keys()
+    assert too_long <= chosen, f"over {MAX_FUNCTION_LINES} lines: {sorted(too_long - chosen)}"
+    assert not chosen - too_long, f"now short, take off LONG_BY_CHOICE: {sorted(chosen - too_long)}"
