@@ -25,8 +25,9 @@ import python_calamine as calamine
 from dpt_rutan.errors import Location, UnusableInputError
 from dpt_rutan.fields import Field
 from dpt_rutan.read import headers as hdr
-from dpt_rutan.read import reader, title_block
-from dpt_rutan.read.stream import BLOCK_BYTES, TableBlocks, _empty_body, read_whole
+from dpt_rutan.read import reader, title_block, workbook
+from dpt_rutan.read.grid import Grid, empty_body
+from dpt_rutan.read.stream import BLOCK_BYTES, TableBlocks, read_whole
 
 READABLE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".txt", ".tsv"})
 ORIGIN_COLUMNS = ("source_file", "source_sheet", "sheet_row")
@@ -94,20 +95,18 @@ def _files(inputs: Sequence[Path], expanded: Expanded) -> list[Path]:
 
 
 def _sheet_verdict(
-    path: Path, workbook: calamine.CalamineWorkbook, name: str, mapping: Mapping[str, str] | None, required
+    path: Path, opened: calamine.CalamineWorkbook, name: str, mapping: Mapping[str, str] | None, required
 ) -> str:
     """ "" when the sheet has a header with every required field, else why it is skipped."""
     try:
-        grid = reader._Grid(
-            top=title_block.sheet_top(path, workbook, name), body_after=None, labels=reader.column_letter
-        )
+        grid = Grid(top=title_block.sheet_top(path, opened, name), body_after=None, labels=workbook.column_letter)
     except calamine.CalamineError:
         return DAMAGED
     extra = list((mapping or {}).values())
     index, score = hdr.find_header_row(grid.top, extra)
     if score == 0:
         return "tanpa judul kolom (NIK, NAMA, ...)"
-    if not reader._has_required(grid, index, extra, mapping, required):
+    if not reader.has_required(grid, index, extra, mapping, required):
         return "judul kolom tanpa " + "/".join(_HEADER_WORDS.get(f, f.value.upper()) for f in required)
     return ""
 
@@ -115,14 +114,14 @@ def _sheet_verdict(
 def _workbook_parts(
     path: Path, sheets: Sequence[str], mapping: Mapping[str, str] | None, required, expanded: Expanded, alone: bool
 ) -> None:
-    kind = reader._file_kind(path)
-    with reader._open_workbook(path, kind) as workbook:
-        names = list(workbook.sheet_names)
-        worksheets = {m.name for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet}
+    kind = workbook.file_kind(path)
+    with workbook.open_for_reading(path, kind) as opened:
+        names = list(opened.sheet_names)
+        worksheets = {m.name for m in opened.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet}
         chosen: list[str] = []
         for wanted in sheets:
             try:
-                chosen.append(reader._named_sheet(path, names, wanted))
+                chosen.append(workbook.named_sheet(path, names, wanted))
             except UnusableInputError:
                 if alone:
                     raise
@@ -132,7 +131,7 @@ def _workbook_parts(
             elif name not in worksheets:
                 why = "bukan lembar kerja"
             else:
-                why = _sheet_verdict(path, workbook, name, mapping, required)
+                why = _sheet_verdict(path, opened, name, mapping, required)
             if why:
                 expanded.skipped.append((path, name, why))
             else:
@@ -147,7 +146,7 @@ def expand(
     expanded = Expanded([])
     files = _files([Path(p) for p in inputs], expanded)
     for path in files:
-        if reader._file_kind(path) == "text":
+        if workbook.file_kind(path) == "text":
             expanded.parts.append(Part(path, None))
         else:
             _workbook_parts(path, sheets, mapping, required, expanded, alone=len(files) == 1)
@@ -182,11 +181,11 @@ def _root(inputs: Sequence[Path]) -> Path:
 def _header_only(part: Part, mapping: Mapping[str, str] | None, required: tuple[Field, ...]) -> reader.ReadTable:
     """What ``TableBlocks.description`` gives for a workbook's sheet, from its first rows only: a folder's workbooks
     are read in full only when their rows are wanted."""
-    with reader._open_workbook(part.path, reader._file_kind(part.path)) as workbook:
-        top = title_block.sheet_top(part.path, workbook, part.sheet)
-    grid = reader._Grid(top=top, body_after=None, labels=reader.column_letter)
-    header = reader._find_header(part.path, part.sheet, grid, mapping, required)
-    return header.table(_empty_body(len(header.labels)))
+    with workbook.open_for_reading(part.path, workbook.file_kind(part.path)) as opened:
+        top = title_block.sheet_top(part.path, opened, part.sheet)
+    grid = Grid(top=top, body_after=None, labels=workbook.column_letter)
+    header = reader.find_header(part.path, part.sheet, grid, mapping, required)
+    return header.table(empty_body(len(header.labels)))
 
 
 class _StartOver(Exception):
@@ -414,7 +413,7 @@ def read_roster(
 ) -> reader.ReadTable:
     """A roster: the sheet asked for, else every sheet with a roster header (a prison may keep one sheet per block,
     or Tahanan and Narapidana apart) as one table; one sheet is read as ``reader.read_table`` reads it."""
-    if sheet is not None or reader._file_kind(Path(path)) == "text":
+    if sheet is not None or workbook.file_kind(Path(path)) == "text":
         return reader.read_table(path, sheet=sheet, mapping=mapping, required=required)
     parts = open_extract(path, mapping=mapping, required=required, place_by_title=False)
     if len(parts._parts) == 1:
