@@ -12,7 +12,6 @@ UTF-16 or with old Mac line ends (rare, and not worth a second code path).
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
@@ -153,7 +152,7 @@ class TableBlocks:
         if self.size > len(head):
             head = head[: head.rfind(b"\n") + 1]
         original = head
-        mixed = _not_utf8(head) and text_encoding.classify_file(self.path) == text_encoding.MIXED
+        mixed = text_encoding.may_be_mixed(head) and text_encoding.classify_file(self.path) == text_encoding.MIXED
         if mixed:  # judged on the whole file, as read_table judges it
             head = text_encoding.recode_lines(head)[0]
         text, codec, bom_length = text_files.decode(head, Location(str(self.path)))
@@ -279,16 +278,6 @@ class TableBlocks:
             codec = text_encoding.classify_file(self.path) if self._codec == "utf-8" else "latin-1"
             raise _RestartWith(codec) from None
         return csv_grid.split_rows_in_one_cell(body, self._delimiter)
-
-
-def _not_utf8(data: bytes) -> bool:
-    if data.isascii() or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
-        return False
-    try:
-        data.decode("utf-8")
-        return False
-    except UnicodeDecodeError:
-        return True
 
 
 def _byte_offset_after_lines(data: bytes, lines: int) -> int:

@@ -66,12 +66,17 @@ def open_workbook(path: Path, *, by_content: bool, every_sheet: bool = False) ->
     """
     if every_sheet:
         workbook_guard.check_workbook(path)
-    else:
+    elif _starts_as_zip(path):
         workbook_guard.check_archive(path)
     if not by_content:
         return calamine.CalamineWorkbook.from_path(str(path))
     with path.open("rb") as handle:
         return calamine.CalamineWorkbook.from_filelike(handle)
+
+
+def _starts_as_zip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(len(ZIP_MAGIC)) == ZIP_MAGIC
 
 
 def open_for_reading(path: Path, kind: str) -> calamine.CalamineWorkbook:
