@@ -13,6 +13,7 @@ import io
 import re
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -40,12 +41,11 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 def text_grid(path: Path) -> Grid:
     """The CSV file at ``path`` as a grid: its first records to find the header in, its rows parsed on demand."""
     raw, recoded_lines = text_encoding.repair(path.read_bytes())
-    head, codec, bom_length = text_files.decode_head(raw, Location(str(path)))
-    sample = head[: offset_after_lines(head[: text_files.MAX_SAMPLE_CHARS], 4 * MAX_HEADER_SCAN)]
-    delimiter = choose_delimiter(sample)
-    records = first_records(sample, delimiter)
+    text, codec, bom_length = text_files.decode_head(raw, Location(str(path)))
+    head = head_of(text)
+    delimiter, records = head.delimiter, head.records
     # Where the rows below each candidate header start, in bytes, so that pandas parses the raw file from there.
-    starts = [bom_length + len(sample[: offset_after_lines(sample, end)].encode(codec)) for _, end in records]
+    starts = [bom_length + head.bytes_of_lines(end, codec) for _, end in records]
 
     def body_after(last_header: int, width: int) -> Body:
         first_line = records[last_header][1] + 1
@@ -53,8 +53,35 @@ def text_grid(path: Path) -> Grid:
         body.recoded = text_encoding.recoded_rows(body.source_rows, recoded_lines)
         return split_rows_in_one_cell(body, delimiter)
 
+    return Grid(top=head.top, body_after=body_after, labels=column_number)
+
+
+@dataclass
+class Head:
+    """The head of a CSV text: where the header is looked for, the delimiter it is read with, its first records."""
+
+    sample: str  # the first lines of the text, up to MAX_SAMPLE_CHARS characters
+    delimiter: str
+    records: list[tuple[list[str], int]]  # the first MAX_HEADER_SCAN records, each with the line it ends on
+    top: list[list[str]]  # those records' cells, stripped
+
+    def bytes_of_lines(self, lines: int, codec: str) -> int:
+        """How many bytes the first ``lines`` lines of the sample take in ``codec``."""
+        return len(self.sample[: offset_after_lines(self.sample, lines)].encode(codec))
+
+
+def head_of(text: str) -> Head:
+    """The head of ``text`` (the whole text or its first characters, :func:`text_files.decode_head`)."""
+    sample = text[: offset_after_lines(text[: text_files.MAX_SAMPLE_CHARS], 4 * MAX_HEADER_SCAN)]
+    delimiter = choose_delimiter(sample)
+    records = first_records(sample, delimiter)
     top = [[cell.strip(WHITESPACE) for cell in record] for record, _ in records]
-    return Grid(top=top, body_after=body_after, labels=lambda index: str(index + 1))
+    return Head(sample, delimiter, records, top)
+
+
+def column_number(index: int) -> str:
+    """A CSV column's label for a 0-based index: its 1-based number, as text."""
+    return str(index + 1)
 
 
 def offset_after_lines(text: str, lines: int) -> int:

@@ -23,7 +23,7 @@ import pandas as pd
 from dpt_rutan.errors import Location, UnusableInputError
 from dpt_rutan.fields import Field
 from dpt_rutan.read import csv_grid, reader, row_kinds, text_encoding, text_files, workbook
-from dpt_rutan.read.grid import MAX_HEADER_SCAN, WHITESPACE, Body, Grid, empty_body
+from dpt_rutan.read.grid import Body, Grid, empty_body
 from dpt_rutan.read.rows import EXTRA_COLUMN, filled_counts
 
 BLOCK_BYTES = 16 * 1024 * 1024
@@ -159,17 +159,12 @@ class TableBlocks:
         if codec.startswith("utf-16") or ("\r" in text and "\n" not in text):
             return None
         self._codec = text_encoding.MIXED if mixed else codec
-        sample = text[: csv_grid.offset_after_lines(text[: text_files.MAX_SAMPLE_CHARS], 4 * MAX_HEADER_SCAN)]
-        self._delimiter = csv_grid.choose_delimiter(sample)
-        records = csv_grid.first_records(sample, self._delimiter)
-        grid = Grid(
-            top=[[cell.strip(WHITESPACE) for cell in record] for record, _ in records],
-            body_after=lambda _last, width: empty_body(width),
-            labels=lambda index: str(index + 1),
-        )
+        csv_head = csv_grid.head_of(text)
+        self._delimiter = csv_head.delimiter
+        grid = Grid(top=csv_head.top, body_after=lambda _last, width: empty_body(width), labels=csv_grid.column_number)
         header = reader.find_header(self.path, None, grid, self._overrides, self._required)
-        lines = records[header.last_header][1]
-        self._body_start = bom_length + len(sample[: csv_grid.offset_after_lines(sample, lines)].encode(codec))
+        lines = csv_head.records[header.last_header][1]
+        self._body_start = bom_length + csv_head.bytes_of_lines(lines, codec)
         if mixed:  # the offset in the file's own bytes, not in the recoded ones
             self._body_start = _byte_offset_after_lines(original, lines)
         self._first_line = lines + 1

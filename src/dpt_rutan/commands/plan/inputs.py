@@ -398,8 +398,8 @@ def roster_rows(frame: pd.DataFrame, location: Location) -> pd.Series:
 
 def cell_text(value: object) -> str:
     """A cell of our own workbook as the text written into it, as :func:`workbook.cell_text` reads it but for three
-    cells: a date-time reads as its day (the workbook's dates are days), TRUE/FALSE as Python writes them, and text
-    is stripped of plain whitespace only (BARIS with a zero-width space in it is no row number)."""
+    kinds of cell: a date-time reads as its day (the workbook's dates are days), TRUE/FALSE as Python writes them,
+    and text is stripped of plain whitespace only (BARIS with a zero-width space in it is no row number)."""
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, str | bool):
