@@ -198,8 +198,11 @@ def lines_fit_a_cell(data: bytes, codec: str) -> bool:
 
 
 def may_hold_zero_width(data: bytes, codec: str) -> bool:
-    """Whether the text can hold a zero-width space or a BOM: never in ASCII or in a one-byte code page."""
-    if codec in ("cp1252", "latin-1") or data.isascii():
+    """Whether the text can hold a zero-width space or a BOM: never in ASCII or in a one-byte code page.
+
+    Only UTF-8 bytes that are all ASCII are ASCII text: UTF-16 writes a zero-width space as two bytes below 0x80.
+    """
+    if codec in ("cp1252", "latin-1") or (codec == "utf-8" and data.isascii()):
         return False
     return codec != "utf-8" or any(char.encode("utf-8") in data for char in ZERO_WIDTH)
 
