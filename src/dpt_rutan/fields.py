@@ -1,7 +1,7 @@
 """The canonical fields every input file is mapped to, whatever its headers say.
 
-Readers map the user's headers to these names (see ``headers.py`` for the synonyms); everything after the readers
-speaks only these names. Values stay text until :mod:`dpt_rutan.values` types them.
+Readers map the user's headers to these names (see ``read/synonyms.py`` for the synonyms); everything after the
+readers speaks only these names. Values stay text until :mod:`dpt_rutan.values` types them.
 """
 
 from __future__ import annotations

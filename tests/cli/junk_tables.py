@@ -1,6 +1,6 @@
 """Small tables of real junk, written as the files users send: for tests/test_property_commands.py.
 
-A table has headers drawn from the synonym lists the reader knows (:data:`headers.SYNONYMS`), only some of
+A table has headers drawn from the synonym lists the reader knows (:data:`synonyms.SYNONYMS`), only some of
 a file kind's columns, and cells from what rosters and extracts really hold: empty cells, ``-``, masked NIKs, NIKs
 that passed through a number, impossible dates, formulas, text that looks like rich markup; plus title lines above
 the header and blank, totals and signature lines among the rows. It is written as CSV (``;`` or ``,``, in UTF-8,
@@ -20,7 +20,7 @@ import openpyxl
 from hypothesis import strategies as st
 
 from dpt_rutan.fields import Field
-from dpt_rutan.read.headers import SYNONYMS
+from dpt_rutan.read.synonyms import SYNONYMS
 
 # Text with an accent, so that a Windows-1252 file differs from its UTF-8 form; and a name Windows-1252 cannot
 # hold at all (written as "?" in a Windows-1252 file), for a Windows-1252 terminal.

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from dpt_rutan.errors import ConfigError, Location
 from dpt_rutan.fields import Field
 from dpt_rutan.read.headers import (
-    SYNONYMS,
     HeaderMappingError,
     MatchKind,
     combine_header_rows,
@@ -20,6 +19,7 @@ from dpt_rutan.read.headers import (
     missing_field_error,
     normalise_header,
 )
+from dpt_rutan.read.synonyms import SYNONYMS
 
 # Headers seen in SDP rosters, KPU extracts (SIDALIH, Model A) and Dukcapil extracts, with the field they hold.
 REAL_HEADERS = {

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from dpt_rutan.errors import UnusableInputError
 from dpt_rutan.fields import Field
 from dpt_rutan.read import reader
+from dpt_rutan.read.grid import WHITESPACE
 
 TITLE_BLOCK = [
     ["DAFTAR WARGA BINAAN PEMASYARAKATAN RUTAN KELAS IIB BLORA"],
@@ -513,7 +514,7 @@ def test_random_tables_written_to_csv_read_back_identically(tmp_path, rows, deli
     writer.writerow(["NIK", "NAMA", "ALAMAT", "KETERANGAN"])
     writer.writerows(rows)
     table = reader.read_table(write_text(tmp_path / "random.csv", buffer.getvalue()))
-    expected = [[nik, *(cell.strip(reader._WHITESPACE) for cell in cells)] for nik, *cells in rows]
+    expected = [[nik, *(cell.strip(WHITESPACE) for cell in cells)] for nik, *cells in rows]
     assert table.data[["nik", "name", "address", "tms_code"]].values.tolist() == expected
     line_breaks = [sum(cell.count("\n") for cell in row) for row in rows]
     assert table.data["source_row"].tolist() == [2 + i + sum(line_breaks[:i]) for i in range(len(rows))]

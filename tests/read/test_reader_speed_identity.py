@@ -22,8 +22,17 @@ from hypothesis import strategies as st
 
 from dpt_rutan.errors import Location, UnusableInputError
 from dpt_rutan.fields import ID_FIELDS, Field, arrived_as_number
+from dpt_rutan.read import csv_grid, reader, row_kinds, text_files
 from dpt_rutan.read import headers as hdr
-from dpt_rutan.read import reader, row_kinds
+from dpt_rutan.read.grid import MAX_CELL_CHARS, MAX_HEADER_SCAN, WHITESPACE, Body, stripped
+from dpt_rutan.read.rows import (
+    EXTRA_COLUMN,
+    FLOAT_RENDERING,
+    arrived_as_numbers,
+    column_has_digits,
+    digit_cells,
+    skip_reasons,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ZERO_WIDTH = "\u200b\ufeff"
@@ -33,7 +42,7 @@ ODD_CHARACTERS = " \t\x0b\x0c\x1c\x1f\x85\xa0\u2007\u202f\u3000\u200b\ufeff²٣"
 FLOAT_RENDERED = ["3.31609E+15", "9,17101170845E+015", "9.17101170845e+015", "3316014503900000.0", "1,00"]
 NIKS = ["3316011203900001", "331609********01", "33160145039*****", *FLOAT_RENDERED]
 
-padding = st.text(st.sampled_from(reader._WHITESPACE.replace("\n", "").replace("\r", "")), max_size=2)
+padding = st.text(st.sampled_from(WHITESPACE.replace("\n", "").replace("\r", "")), max_size=2)
 core = st.one_of(
     st.sampled_from(["", "BUDI SANTOSO", "Jl. Pemuda, 3", "JUMLAH", "NIP. 19750101", *NIKS]),
     st.text(st.sampled_from("0123456789eE+-.,*ab" + ODD_CHARACTERS), max_size=8),
@@ -50,11 +59,11 @@ def object_array(cells: list[str]) -> np.ndarray:
 
 
 def reference_strip(cells: np.ndarray) -> list[str]:
-    return [cell.strip(reader._WHITESPACE) for cell in cells]
+    return [cell.strip(WHITESPACE) for cell in cells]
 
 
 def reference_arrived_as_number(cells: np.ndarray) -> list[bool]:
-    return [not cell.isdigit() and reader._FLOAT_RENDERING.fullmatch(cell) is not None for cell in cells]
+    return [not cell.isdigit() and FLOAT_RENDERING.fullmatch(cell) is not None for cell in cells]
 
 
 def reference_has_digits(cells: np.ndarray) -> list[bool]:
@@ -67,19 +76,19 @@ def reference_has_digits(cells: np.ndarray) -> list[bool]:
 @given(column)
 def test_stripping_equals_stripping_every_whitespace_character(cells):
     expected = reference_strip(cells)
-    assert reader._stripped(cells, zero_width=True).tolist() == expected
+    assert stripped(cells, zero_width=True).tolist() == expected
     if not any(char in cell for cell in cells for char in ZERO_WIDTH):
-        assert reader._stripped(cells, zero_width=False).tolist() == expected
+        assert stripped(cells, zero_width=False).tolist() == expected
 
 
 @given(column)
 def test_digit_tests_equal_the_per_cell_tests(cells):
-    stripped = object_array(reference_strip(cells))
-    body = reader._Body(cells=[stripped], source_rows=np.arange(len(stripped)))
+    clean = object_array(reference_strip(cells))
+    body = Body(cells=[clean], source_rows=np.arange(len(clean)))
     mapping = hdr.map_headers(["NIK"])
-    assert reader._digit_cells(stripped).tolist() == [cell.isdigit() for cell in stripped]
-    assert reader._arrived_as_number(body, 0).tolist() == reference_arrived_as_number(stripped)
-    assert reader._column_has_digits([stripped], mapping, Field.NIK).tolist() == reference_has_digits(stripped)
+    assert digit_cells(clean).tolist() == [cell.isdigit() for cell in clean]
+    assert arrived_as_numbers(body, 0).tolist() == reference_arrived_as_number(clean)
+    assert column_has_digits([clean], mapping, Field.NIK).tolist() == reference_has_digits(clean)
 
 
 LINE_LENGTHS = st.one_of(st.integers(0, 40), st.integers(16_380, 16_390), st.integers(32_760, 32_775))
@@ -90,19 +99,22 @@ LINE_LENGTHS = st.one_of(st.integers(0, 40), st.integers(16_380, 16_390), st.int
 def test_lines_that_fit_a_cell_are_never_longer_than_a_cell(lengths):
     data = b"\n".join(b"x" * length for length in lengths)
     longest = max(lengths)
-    fits = reader._lines_fit_a_cell(data, "utf-8")
-    assert longest <= reader.MAX_CELL_CHARS if fits else longest >= (reader.MAX_CELL_CHARS + 2) // 2
-    assert not reader._lines_fit_a_cell(data, "utf-16-le")
+    fits = csv_grid.lines_fit_a_cell(data, "utf-8")
+    assert longest <= MAX_CELL_CHARS if fits else longest >= (MAX_CELL_CHARS + 2) // 2
+    assert not csv_grid.lines_fit_a_cell(data, "utf-16-le")
 
 
-@given(st.text(st.sampled_from("ab;\xa0\u200b\ufeff\u2007é"), max_size=20), st.sampled_from(["utf-8", "cp1252"]))
+@given(
+    st.text(st.sampled_from("ab;\xa0\u200b\ufeff\u2007é"), max_size=20),
+    st.sampled_from(["utf-8", "cp1252", "utf-16-le"]),
+)
 def test_zero_width_characters_are_never_missed(text, codec):
     try:
         data = text.encode(codec)
     except UnicodeEncodeError:
         data = text.encode("utf-8")
         codec = "utf-8"
-    if not reader._may_hold_zero_width(data, codec):
+    if not csv_grid.may_hold_zero_width(data, codec):
         assert not any(char in data.decode(codec) for char in ZERO_WIDTH)
 
 
@@ -126,10 +138,10 @@ def decoded_or_error(decode, raw: bytes) -> tuple[str, str, int] | str:
 @example(b"\xef\xbb\xbfNIK;NAMA\n" + b"1;BUDI\n" * 200_000)  # a head shorter than the text
 @example(b"NIK;NAMA\n" + b"1;BUDI\n" * 200_000 + b"\x00")  # a NUL after the head is still found
 def test_decoding_the_head_agrees_with_decoding_everything(raw):
-    expected = decoded_or_error(reader._decode, raw)
+    expected = decoded_or_error(text_files.decode, raw)
     if isinstance(expected, tuple):
-        expected = (expected[0][: reader.MAX_SAMPLE_CHARS], *expected[1:])
-    assert decoded_or_error(reader._decode_head, raw) == expected
+        expected = (expected[0][: text_files.MAX_SAMPLE_CHARS], *expected[1:])
+    assert decoded_or_error(text_files.decode_head, raw) == expected
 
 
 # --- Skipped rows -------------------------------------------------------------------------------------------------
@@ -160,7 +172,7 @@ def test_skip_reasons_equal_a_full_count_of_every_row(rows):
     cells = [object_array([row[j] for row in rows]) for j in range(len(SKIP_HEADER))]
     mapping = hdr.map_headers(SKIP_HEADER)
     expected = reference_skip_reasons(cells, mapping)
-    assert reader._skip_reasons(cells, SKIP_HEADER, mapping).tolist() == expected.tolist()
+    assert skip_reasons(cells, SKIP_HEADER, mapping).tolist() == expected.tolist()
 
 
 # --- Whole files --------------------------------------------------------------------------------------------------
@@ -168,15 +180,15 @@ def test_skip_reasons_equal_a_full_count_of_every_row(rows):
 
 def reference_data(path: Path, table: reader.ReadTable) -> pd.DataFrame:
     """The data rows of a CSV read cell by cell with the csv module, for a file whose rows are all data."""
-    text, _, _ = reader._decode(path.read_bytes(), Location(str(path)))
-    delimiter = reader._choose_delimiter(text[: reader._offset_after_lines(text, 4 * reader.MAX_HEADER_SCAN)])
+    text, _, _ = text_files.decode(path.read_bytes(), Location(str(path)))
+    delimiter = csv_grid.choose_delimiter(text[: csv_grid.offset_after_lines(text, 4 * MAX_HEADER_SCAN)])
     records = csv.reader(stdio.StringIO(text, newline=""), delimiter=delimiter)
     lines, rows, extras, line, width = [], [], [], 1, 0
     for record in records:
         if line == table.header_row:
             width = len(record)
         elif line > table.header_row:
-            cells, extra = reference_row([value.strip(reader._WHITESPACE) for value in record], width, delimiter)
+            cells, extra = reference_row([value.strip(WHITESPACE) for value in record], width, delimiter)
             lines, rows, extras = [*lines, line], [*rows, cells], [*extras, extra]
         line = records.line_num + 1
     columns: dict[str, object] = {"source_row": lines}
@@ -186,7 +198,7 @@ def reference_data(path: Path, table: reader.ReadTable) -> pd.DataFrame:
         if Field(field) in ID_FIELDS:
             columns[arrived_as_number(field)] = np.array(reference_arrived_as_number(values), dtype=bool)
     if any(extras):
-        columns[reader.EXTRA_COLUMN] = pd.Series(extras, dtype=str)
+        columns[EXTRA_COLUMN] = pd.Series(extras, dtype=str)
     return pd.DataFrame(columns)
 
 
@@ -201,7 +213,7 @@ def reference_row(record: list[str], width: int, delimiter: str) -> tuple[list[s
     split = next(csv.reader([cells[0]], delimiter=max(others, key=cells[0].count)))
     if len(split) < width:
         return cells, extra
-    return [value.strip(reader._WHITESPACE) for value in split[:width]], delimiter.join(split[width:])
+    return [value.strip(WHITESPACE) for value in split[:width]], delimiter.join(split[width:])
 
 
 def assert_read_as_reference(path: Path) -> reader.ReadTable:
@@ -275,8 +287,8 @@ def test_written_files_read_as_the_per_cell_reference(tmp_path, rows, encoding, 
 @pytest.mark.parametrize(
     ("address", "refused"),
     [
-        ("x" * reader.MAX_CELL_CHARS, False),
-        ("x" * (reader.MAX_CELL_CHARS + 1), True),
+        ("x" * MAX_CELL_CHARS, False),
+        ("x" * (MAX_CELL_CHARS + 1), True),
         ('"' + "Jl. A\n" * 6000 + '"', True),  # short lines, one quoted cell across them
         ("x" * 30_000 + ";" + "y" * 30_000, False),  # a line longer than a cell, of cells that fit
     ],

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from dpt_rutan.errors import DptRutanError
 from dpt_rutan.fields import Field
 from dpt_rutan.people import prepare_people
-from dpt_rutan.read import reader
+from dpt_rutan.read import reader, workbook
 
 VOTING_DAY = date(2024, 2, 14)
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -49,8 +49,8 @@ WORKBOOK_VALUE = st.one_of(
 )
 PREFIXES = [
     b"",
-    reader._ZIP_MAGIC,
-    reader._CFB_MAGIC,
+    workbook.ZIP_MAGIC,
+    workbook.CFB_MAGIC,
     codecs.BOM_UTF8,
     codecs.BOM_UTF16_LE,
     b"NIK;NAMA\r\n",

@@ -1,14 +1,11 @@
-"""What a KPU or Dukcapil argument names: a file, several files or a folder, and every sheet of every workbook.
+"""A KPU or Dukcapil argument read as one table: the parts it names (``parts``), one after another.
 
 A regency hands over a folder of SIDALIH lists, one workbook per kelurahan with one sheet per TPS, the location in
-each sheet's title block (``title_block.py``). Each (file, sheet) with a header holding the required columns is a
-*part*; the others are listed as skipped, with the reason, so every file and sheet is accounted for.
-
-The parts are read one after another as one table (:class:`PartsBlocks`, the interface of ``blocks.TableBlocks``):
-each part's rows get the location its title block and sheet name give where they lack the columns, the file, sheet
-and row they came from (``source_file``, ``source_sheet``, ``sheet_row``), and a ``source_row`` numbered on from the
-previous part's, so a row is one number across the whole input. A single file without a title block is read by
-``TableBlocks`` itself, exactly as before.
+each sheet's title block (``title_block.py``). The parts are read one after another as one table
+(:class:`PartsBlocks`, the interface of ``stream.TableBlocks``): each part's rows get the location its title block
+and sheet name give where they lack the columns, the file, sheet and row they came from (``source_file``,
+``source_sheet``, ``sheet_row``), and a ``source_row`` numbered on from the previous part's, so a row is one number
+across the whole input. A single file without a title block is read by ``TableBlocks`` itself, exactly as before.
 """
 
 from __future__ import annotations
@@ -16,22 +13,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
-import python_calamine as calamine
 
-from dpt_rutan.errors import Location, UnusableInputError
 from dpt_rutan.fields import Field
-from dpt_rutan.read import headers as hdr
-from dpt_rutan.read import reader, title_block
-from dpt_rutan.read.stream import BLOCK_BYTES, TableBlocks, _empty_body, read_whole
+from dpt_rutan.read import reader, title_block, workbook
+from dpt_rutan.read.grid import Grid, empty_body
+from dpt_rutan.read.parts import DAMAGED, READABLE_SUFFIXES, Expanded, Part, expand
+from dpt_rutan.read.stream import BLOCK_BYTES, TableBlocks, read_whole
 
-READABLE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".txt", ".tsv"})
 ORIGIN_COLUMNS = ("source_file", "source_sheet", "sheet_row")
-DAMAGED = "lembar rusak, tidak terbaca: simpan ulang berkas sebagai .xlsx"
-_HEADER_WORDS = {Field.NAME: "NAMA", Field.NIK: "NIK", Field.PRISON: "UPT"}
 PART_COLUMNS = [
     "BERKAS",
     "LEMBAR",
@@ -53,110 +46,6 @@ def footer_count(skipped: pd.DataFrame) -> int | None:
         if match:
             return int(re.sub(r"[.,]", "", match.group(1)))
     return None
-
-
-@dataclass(frozen=True)
-class Part:
-    """One table of the input: a CSV file, or one sheet of a workbook."""
-
-    path: Path
-    sheet: str | None
-
-
-@dataclass
-class Expanded:
-    parts: list[Part]
-    skipped: list[tuple[Path, str | None, str]] = field(default_factory=list)  # file, sheet, why
-
-
-def _files(inputs: Sequence[Path], expanded: Expanded) -> list[Path]:
-    files: list[Path] = []
-    for path in inputs:
-        if not path.is_dir():
-            files.append(path)  # io says what is wrong with a missing or unreadable file
-            continue
-        before = len(files)
-        for candidate in sorted(p for p in path.rglob("*") if p.is_file()):
-            hidden = candidate.name.startswith((".", "~$"))
-            if candidate.suffix.lower() in READABLE_SUFFIXES and not hidden:
-                files.append(candidate)
-            else:
-                kind = candidate.suffix or "tanpa akhiran"
-                why = "berkas sementara/tersembunyi" if hidden else f"bukan tabel ({kind})"
-                expanded.skipped.append((candidate, None, why))
-        if len(files) == before:
-            raise UnusableInputError(
-                Location(str(path)),
-                "the folder holds no workbook or CSV file",
-                "Give the extract's file, or the folder of KPU workbooks (.xlsx) or CSV files",
-            )
-    return files
-
-
-def _sheet_verdict(
-    path: Path, workbook: calamine.CalamineWorkbook, name: str, mapping: Mapping[str, str] | None, required
-) -> str:
-    """ "" when the sheet has a header with every required field, else why it is skipped."""
-    try:
-        grid = reader._Grid(
-            top=title_block.sheet_top(path, workbook, name), body_after=None, labels=reader.column_letter
-        )
-    except calamine.CalamineError:
-        return DAMAGED
-    extra = list((mapping or {}).values())
-    index, score = hdr.find_header_row(grid.top, extra)
-    if score == 0:
-        return "tanpa judul kolom (NIK, NAMA, ...)"
-    if not reader._has_required(grid, index, extra, mapping, required):
-        return "judul kolom tanpa " + "/".join(_HEADER_WORDS.get(f, f.value.upper()) for f in required)
-    return ""
-
-
-def _workbook_parts(
-    path: Path, sheets: Sequence[str], mapping: Mapping[str, str] | None, required, expanded: Expanded, alone: bool
-) -> None:
-    kind = reader._file_kind(path)
-    with reader._open_workbook(path, kind) as workbook:
-        names = list(workbook.sheet_names)
-        worksheets = {m.name for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet}
-        chosen: list[str] = []
-        for wanted in sheets:
-            try:
-                chosen.append(reader._named_sheet(path, names, wanted))
-            except UnusableInputError:
-                if alone:
-                    raise
-        for name in names:
-            if sheets:
-                why = "" if name in chosen else "tidak dipilih (--kpu-sheet / --dukcapil-sheet)"
-            elif name not in worksheets:
-                why = "bukan lembar kerja"
-            else:
-                why = _sheet_verdict(path, workbook, name, mapping, required)
-            if why:
-                expanded.skipped.append((path, name, why))
-            else:
-                expanded.parts.append(Part(path, name))
-
-
-def expand(
-    inputs: Sequence[Path], sheets: Sequence[str] = (), *, mapping: Mapping[str, str] | None, required
-) -> Expanded:
-    """The parts of ``inputs`` (files or folders): every CSV, every sheet of every workbook with a usable header
-    (or the ``sheets`` named, by name or 0-based index), and every file and sheet left out, with the reason."""
-    expanded = Expanded([])
-    files = _files([Path(p) for p in inputs], expanded)
-    for path in files:
-        if reader._file_kind(path) == "text":
-            expanded.parts.append(Part(path, None))
-        else:
-            _workbook_parts(path, sheets, mapping, required, expanded, alone=len(files) == 1)
-    if not expanded.parts:
-        if len(files) == 1:
-            reader.read_table(files[0], mapping=mapping, required=required)  # raises the error the file deserves
-        reasons = "; ".join(f"{p.name}{f' [{s}]' if s else ''}: {why}" for p, s, why in expanded.skipped[:5])
-        raise UnusableInputError(Location(str(inputs[0])), f"no sheet holds a usable table ({reasons})")
-    return expanded
 
 
 def _footer_differs(opened: _Opened) -> str:
@@ -182,11 +71,11 @@ def _root(inputs: Sequence[Path]) -> Path:
 def _header_only(part: Part, mapping: Mapping[str, str] | None, required: tuple[Field, ...]) -> reader.ReadTable:
     """What ``TableBlocks.description`` gives for a workbook's sheet, from its first rows only: a folder's workbooks
     are read in full only when their rows are wanted."""
-    with reader._open_workbook(part.path, reader._file_kind(part.path)) as workbook:
-        top = title_block.sheet_top(part.path, workbook, part.sheet)
-    grid = reader._Grid(top=top, body_after=None, labels=reader.column_letter)
-    header = reader._find_header(part.path, part.sheet, grid, mapping, required)
-    return header.table(_empty_body(len(header.labels)))
+    with workbook.open_for_reading(part.path, workbook.file_kind(part.path)) as opened:
+        top = title_block.sheet_top(part.path, opened, part.sheet)
+    grid = Grid(top=top, body_after=None, labels=workbook.column_letter)
+    header = reader.find_header(part.path, part.sheet, grid, mapping, required)
+    return header.table(empty_body(len(header.labels)))
 
 
 class _StartOver(Exception):
@@ -414,7 +303,7 @@ def read_roster(
 ) -> reader.ReadTable:
     """A roster: the sheet asked for, else every sheet with a roster header (a prison may keep one sheet per block,
     or Tahanan and Narapidana apart) as one table; one sheet is read as ``reader.read_table`` reads it."""
-    if sheet is not None or reader._file_kind(Path(path)) == "text":
+    if sheet is not None or workbook.file_kind(Path(path)) == "text":
         return reader.read_table(path, sheet=sheet, mapping=mapping, required=required)
     parts = open_extract(path, mapping=mapping, required=required, place_by_title=False)
     if len(parts._parts) == 1:

@@ -12,7 +12,6 @@ UTF-16 or with old Mac line ends (rare, and not worth a second code path).
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
@@ -23,12 +22,14 @@ import pandas as pd
 
 from dpt_rutan.errors import Location, UnusableInputError
 from dpt_rutan.fields import Field
-from dpt_rutan.read import reader, row_kinds, text_encoding
+from dpt_rutan.read import csv_grid, reader, row_kinds, text_encoding, text_files, workbook
+from dpt_rutan.read.grid import Body, Grid, empty_body
+from dpt_rutan.read.rows import EXTRA_COLUMN, filled_counts
 
 BLOCK_BYTES = 16 * 1024 * 1024
 """Bytes of CSV text per block: about 110,000 rows of a KPU extract, a few hundred MB of memory once parsed."""
 
-_HEAD_BYTES = 4 * reader.MAX_SAMPLE_CHARS  # a UTF-8 character takes at most four bytes
+_HEAD_BYTES = 4 * text_files.MAX_SAMPLE_CHARS  # a UTF-8 character takes at most four bytes
 
 
 class _RestartWith(Exception):
@@ -42,11 +43,7 @@ class _NarrowRows(Exception):
     """Not an error: pandas cannot pick columns out of rows all narrower than the header; read them whole."""
 
 
-def _empty_body(width: int) -> reader._Body:
-    return reader._Body(cells=[np.empty(0, dtype=object) for _ in range(width)], source_rows=np.empty(0, dtype="int64"))
-
-
-def _concat_bodies(first: reader._Body | None, second: reader._Body) -> reader._Body:
+def _concat_bodies(first: Body | None, second: Body) -> Body:
     if first is None or not len(first.source_rows):
         return second
     width = len(second.cells)
@@ -59,7 +56,7 @@ def _concat_bodies(first: reader._Body | None, second: reader._Body) -> reader._
         return np.concatenate([a, b])
 
     rows = (len(first.source_rows), len(second.source_rows))
-    return reader._Body(
+    return Body(
         cells=[np.concatenate([first.cells[j], second.cells[j]]) for j in range(width)],
         source_rows=np.concatenate([first.source_rows, second.source_rows]),
         extra=joined(first.extra, second.extra, rows),
@@ -77,8 +74,8 @@ def _joined_flags(a: np.ndarray | None, b: np.ndarray | None, rows: tuple[int, i
     return np.concatenate([a, b])
 
 
-def _take(body: reader._Body, rows: slice) -> reader._Body:
-    return reader._Body(
+def _take(body: Body, rows: slice) -> Body:
+    return Body(
         cells=[column[rows] for column in body.cells],
         source_rows=body.source_rows[rows],
         extra=None if body.extra is None else body.extra[rows],
@@ -88,7 +85,7 @@ def _take(body: reader._Body, rows: slice) -> reader._Body:
     )
 
 
-def _settled_end(body: reader._Body, header: reader._Header) -> int:
+def _settled_end(body: Body, header: reader.Header) -> int:
     """How many leading rows of ``body`` no later row can change: up to the last full row with a NIK.
 
     Only the trailing run of sparse rows is judged by what follows (the signature block); a row with a NIK and more
@@ -100,7 +97,7 @@ def _settled_end(body: reader._Body, header: reader._Header) -> int:
         start = max(end - window, 0)
         part = _take(body, slice(start, end))
         has_nik = row_kinds.plain_nik(part.cells, header.mapping)
-        full = np.flatnonzero(has_nik & (reader._filled_counts(part.cells) > 3))
+        full = np.flatnonzero(has_nik & (filled_counts(part.cells) > 3))
         if len(full):
             return start + int(full[-1]) + 1
         end, window = start, window * 4
@@ -133,7 +130,7 @@ class TableBlocks:
         """The table with its header mapping and no rows: file, columns, header notes."""
         if self.header is None:
             return self._whole_table()
-        return self.header.table(_empty_body(len(self.header.labels)))
+        return self.header.table(empty_body(len(self.header.labels)))
 
     def _whole_table(self) -> reader.ReadTable:
         if self._whole is None:
@@ -146,33 +143,28 @@ class TableBlocks:
         """Let go of a workbook's rows until the next pass (a folder of workbooks is read one at a time)."""
         self._whole = None
 
-    def _open(self) -> reader._Header | None:
+    def _open(self) -> reader.Header | None:
         """The header of a CSV that can be read in blocks; None for anything read whole."""
-        if reader._file_kind(self.path) != "text":
+        if workbook.file_kind(self.path) != "text":
             return None
         with self.path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
         if self.size > len(head):
             head = head[: head.rfind(b"\n") + 1]
         original = head
-        mixed = _not_utf8(head) and text_encoding.classify_file(self.path) == text_encoding.MIXED
+        mixed = text_encoding.may_be_mixed(head) and text_encoding.classify_file(self.path) == text_encoding.MIXED
         if mixed:  # judged on the whole file, as read_table judges it
             head = text_encoding.recode_lines(head)[0]
-        text, codec, bom_length = reader._decode(head, Location(str(self.path)))
+        text, codec, bom_length = text_files.decode(head, Location(str(self.path)))
         if codec.startswith("utf-16") or ("\r" in text and "\n" not in text):
             return None
         self._codec = text_encoding.MIXED if mixed else codec
-        sample = text[: reader._offset_after_lines(text[: reader.MAX_SAMPLE_CHARS], 4 * reader.MAX_HEADER_SCAN)]
-        self._delimiter = reader._choose_delimiter(sample)
-        records = reader._first_records(sample, self._delimiter)
-        grid = reader._Grid(
-            top=[[cell.strip(reader._WHITESPACE) for cell in record] for record, _ in records],
-            body_after=lambda _last, width: _empty_body(width),
-            labels=lambda index: str(index + 1),
-        )
-        header = reader._find_header(self.path, None, grid, self._overrides, self._required)
-        lines = records[header.last_header][1]
-        self._body_start = bom_length + len(sample[: reader._offset_after_lines(sample, lines)].encode(codec))
+        csv_head = csv_grid.head_of(text)
+        self._delimiter = csv_head.delimiter
+        grid = Grid(top=csv_head.top, body_after=lambda _last, width: empty_body(width), labels=csv_grid.column_number)
+        header = reader.find_header(self.path, None, grid, self._overrides, self._required)
+        lines = csv_head.records[header.last_header][1]
+        self._body_start = bom_length + csv_head.bytes_of_lines(lines, codec)
         if mixed:  # the offset in the file's own bytes, not in the recoded ones
             self._body_start = _byte_offset_after_lines(original, lines)
         self._first_line = lines + 1
@@ -206,7 +198,7 @@ class TableBlocks:
                 data, pending, last = _cut_at_record_end(pending + chunk, at_end=not chunk)
                 if data or last:
                     width = len(header.labels)
-                    body = self._parse(data, first_line, width) if data else _empty_body(width)
+                    body = self._parse(data, first_line, width) if data else empty_body(width)
                     first_line += data.count(b"\n")
                     body = _concat_bodies(carried, body)
                     end = len(body.source_rows) if last else _settled_end(body, header)
@@ -267,34 +259,24 @@ class TableBlocks:
                 self.bytes_read = handle.tell()
                 yield chunk.rename(columns={index: field for field, index in wanted.items()}).fillna("")
 
-    def _parse(self, data: bytes, first_line: int, width: int) -> reader._Body:
+    def _parse(self, data: bytes, first_line: int, width: int) -> Body:
         if self._codec == text_encoding.MIXED:
             data, lines = text_encoding.recode_lines(data)
-            body = reader._csv_body(self.path, data, "utf-8", self._delimiter, width, first_line)
+            body = csv_grid.csv_body(self.path, data, "utf-8", self._delimiter, width, first_line)
             body.recoded = text_encoding.recoded_rows(body.source_rows, first_line + lines)
-            return reader._split_rows_in_one_cell(body, self._delimiter)
+            return csv_grid.split_rows_in_one_cell(body, self._delimiter)
         try:
             if self._codec == "utf-8":
                 data.decode("utf-8")
-            body = reader._csv_body(self.path, data, self._codec, self._delimiter, width, first_line)
+            body = csv_grid.csv_body(self.path, data, self._codec, self._delimiter, width, first_line)
         except UnicodeDecodeError:
             codec = text_encoding.classify_file(self.path) if self._codec == "utf-8" else "latin-1"
             raise _RestartWith(codec) from None
-        return reader._split_rows_in_one_cell(body, self._delimiter)
-
-
-def _not_utf8(data: bytes) -> bool:
-    if data.isascii() or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
-        return False
-    try:
-        data.decode("utf-8")
-        return False
-    except UnicodeDecodeError:
-        return True
+        return csv_grid.split_rows_in_one_cell(body, self._delimiter)
 
 
 def _byte_offset_after_lines(data: bytes, lines: int) -> int:
-    """:func:`reader._offset_after_lines` counted in bytes."""
+    """:func:`csv_grid.offset_after_lines` counted in bytes."""
     offset = 0
     for count, match in enumerate(re.finditer(rb"\r\n|\r|\n", data), start=1):
         offset = match.end()
@@ -322,8 +304,8 @@ def concat_rows(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame
     if not frames:
         return empty.iloc[:0]
     rows = pd.concat(frames, ignore_index=True)
-    if reader.EXTRA_COLUMN in rows:
-        rows[reader.EXTRA_COLUMN] = rows[reader.EXTRA_COLUMN].fillna("")
+    if EXTRA_COLUMN in rows:
+        rows[EXTRA_COLUMN] = rows[EXTRA_COLUMN].fillna("")
     return rows
 
 
@@ -344,6 +326,7 @@ def read_whole(blocks: TableBlocks) -> reader.ReadTable:
 
 
 def no_data_error(table: reader.ReadTable) -> UnusableInputError:
+    """The error for a table with a header and no data rows below it."""
     return UnusableInputError(
         table.location(table.header_row),
         "no data rows below the header",

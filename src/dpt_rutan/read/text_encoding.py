@@ -6,8 +6,8 @@ bytes past ASCII: when at least as many of them are UTF-8 as not (or the file st
 decoded by itself, UTF-8 where it is, cp1252 where it is not, and those lines are named in a finding. Otherwise the
 file is a cp1252 file and is read whole as one, as before.
 
-The whole-file reader (``io``) and the block reader (``blocks``) both judge the whole file with :func:`classify` and
-recode the same lines with :func:`recode_lines`, so that they give the same rows.
+The whole-file reader (``csv_grid``) and the block reader (``stream``) both judge the whole file with
+:func:`classify` and recode the same lines with :func:`recode_lines`, so that they give the same rows.
 """
 
 from __future__ import annotations
@@ -94,17 +94,24 @@ def recode_lines(data: bytes) -> tuple[bytes, np.ndarray]:
     return b"\n".join(lines), np.array(recoded, dtype="int64")
 
 
+def may_be_mixed(data: bytes) -> bool:
+    """Whether ``data`` may be a UTF-8 text with cp1252 lines: neither ASCII nor UTF-16 (a BOM, or NUL bytes), and
+    not UTF-8 as a whole."""
+    if data.isascii() or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")  # at C speed; classify() looks at each line that is not ASCII
+        return False
+    except UnicodeDecodeError:
+        return True
+
+
 def repair(raw: bytes) -> tuple[bytes, np.ndarray]:
     """The whole file's bytes, recoded line by line when :func:`classify` finds it mixed; with the 1-based line
     numbers recoded (none when the file is left as it is)."""
     none = np.empty(0, dtype="int64")
-    if raw.isascii() or raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw:
+    if not may_be_mixed(raw):
         return raw, none
-    try:
-        raw.decode("utf-8")  # at C speed; classify() looks at each line that is not ASCII
-        return raw, none
-    except UnicodeDecodeError:
-        pass
     if classify([raw], has_bom=raw.startswith(codecs.BOM_UTF8)) != MIXED:
         return raw, none
     data, lines = recode_lines(raw)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from dpt_rutan.errors import Location
 from dpt_rutan.fields import Field
-from dpt_rutan.read import reader, workbook_guard
+from dpt_rutan.read import csv_grid, text_files, workbook, workbook_guard
+from dpt_rutan.read.grid import MAX_HEADER_SCAN
 
 _LABELS: tuple[tuple[Field, str], ...] = (
     (Field.PROVINCE, r"PROVINSI|PROV"),
@@ -58,21 +59,21 @@ def top_rows(path: Path, sheet: str | None, rows: int) -> list[list[str]]:
     if sheet is None:
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
-        text, _, _ = reader._decode_head(head, Location(str(path)))
+        text, _, _ = text_files.decode_head(head, Location(str(path)))
         lines = text.splitlines()[:rows]
-        delimiter = reader._choose_delimiter("\n".join(lines)) if lines else ","
+        delimiter = csv_grid.choose_delimiter("\n".join(lines)) if lines else ","
         return [line.split(delimiter) for line in lines]
-    with reader._open_workbook(path, reader._file_kind(path)) as workbook:
-        return sheet_top(path, workbook, sheet, rows)
+    with workbook.open_for_reading(path, workbook.file_kind(path)) as opened:
+        return sheet_top(path, opened, sheet, rows)
 
 
-def sheet_top(path: Path, workbook, sheet: str, rows: int = reader.MAX_HEADER_SCAN) -> list[list[str]]:
+def sheet_top(path: Path, opened, sheet: str, rows: int = MAX_HEADER_SCAN) -> list[list[str]]:
     """The first ``rows`` rows of a workbook's sheet as text, without reading the rest (a sheet may be long)."""
     # calamine lays out the sheet's whole used area even for its first rows: a far cell must be refused first.
     workbook_guard.check_sheet(path, sheet)
     # Empty leading rows kept, as io reads the sheet: row numbers must agree with the header row it found.
-    top = workbook.get_sheet_by_name(sheet).to_python(nrows=rows, skip_empty_area=False)
-    return [[reader._cell_text(value) for value in row] for row in top]
+    top = opened.get_sheet_by_name(sheet).to_python(nrows=rows, skip_empty_area=False)
+    return [[workbook.cell_text(value) for value in row] for row in top]
 
 
 def location_of(path: Path, sheet: str | None, header_row: int) -> dict[str, str]:

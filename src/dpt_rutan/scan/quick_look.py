@@ -17,6 +17,7 @@ from dpt_rutan import decide, match, nik
 from dpt_rutan.fields import Field
 from dpt_rutan.people import match_view, prepare_people
 from dpt_rutan.read import reader
+from dpt_rutan.read.grid import WHITESPACE
 from dpt_rutan.read.stream import TableBlocks, concat_rows
 from dpt_rutan.scan.kept import with_rows
 
@@ -85,7 +86,7 @@ def look_at(
         tell(rows)
     described = blocks.description
     rows_found = concat_rows(found, described.data.drop(columns="source_row"))
-    rows_found = rows_found.apply(lambda column: column.str.strip(reader._WHITESPACE)).assign(
+    rows_found = rows_found.apply(lambda column: column.str.strip(WHITESPACE)).assign(
         source_row=np.arange(len(rows_found), dtype="int64")
     )
     settled = settled_by(with_rows(described, rows_found), roster, reference_date, settings)

@@ -20,7 +20,7 @@ from dpt_rutan import values
 from dpt_rutan.errors import DptRutanError, define_code, make_findings
 from dpt_rutan.fields import Field
 from dpt_rutan.people import People
-from dpt_rutan.read import reader, title_block
+from dpt_rutan.read import reader, title_block, workbook
 
 REVERSED = define_code(
     "DIFF_FILES_REVERSED",
@@ -42,7 +42,7 @@ def _rows_above_header(people: People) -> list[tuple[int, str]]:
         return []
     try:
         sheet = table.sheet
-        if sheet is None and reader._file_kind(Path(table.path)) != "text":  # a roster of several sheets, read whole
+        if sheet is None and workbook.file_kind(Path(table.path)) != "text":  # a roster of several sheets, read whole
             sheet = reader.list_sheets(table.path)[0]
         rows = title_block.top_rows(Path(table.path), sheet, above)
     except (OSError, calamine.CalamineError, DptRutanError):

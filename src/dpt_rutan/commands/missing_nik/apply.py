@@ -24,7 +24,7 @@ from dpt_rutan.commands.missing_nik.judge import ApplyOutcome, judge_niks, judge
 from dpt_rutan.errors import Location, UnusableInputError
 from dpt_rutan.fields import Field
 from dpt_rutan.people import People, prepare_people
-from dpt_rutan.read import reader, workbook_guard
+from dpt_rutan.read import reader, workbook
 from dpt_rutan.read.headers import normalise_header
 from dpt_rutan.read.table import SourceTable
 
@@ -126,11 +126,15 @@ def _text_or(at: pd.DataFrame, field: str, fallback: pd.Series) -> np.ndarray:
 
 
 def _cell_text(value: object) -> tuple[str, bool]:
-    """A cell as text, and whether it was a number (a NIK typed into a General cell may have lost digits)."""
+    """A cell as text, and whether it was a number (a NIK typed into a General cell may have lost digits).
+
+    A number reads as :func:`workbook.cell_text` reads it. Unlike it, TRUE/FALSE is no NIK and reads as empty, a
+    date-time keeps its time in ISO form, and text is stripped of plain whitespace only.
+    """
     if isinstance(value, bool) or value is None:
         return "", False
     if isinstance(value, int | float):
-        return (f"{int(value)}" if float(value).is_integer() else repr(value)), True
+        return workbook.cell_text(value), True
     if isinstance(value, datetime | date):
         return value.isoformat(), False
     return str(value).strip(), False
@@ -185,12 +189,11 @@ def read_returned(path: Path) -> pd.DataFrame:
     location = Location(str(path))
     if not path.is_file():
         raise UnusableInputError(location, "file not found", "Check the path and the file name")
-    workbook_guard.check_workbook(path)
     try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
+        opened = workbook.open_workbook(path, by_content=False, every_sheet=True)
         sheets = [
-            (meta.name, workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False))
-            for meta in workbook.sheets_metadata
+            (meta.name, opened.get_sheet_by_name(meta.name).to_python(skip_empty_area=False))
+            for meta in opened.sheets_metadata
             if meta.typ == calamine.SheetTypeEnum.WorkSheet
         ]
     except calamine.CalamineError as error:
@@ -222,8 +225,8 @@ def _plain(value: object) -> object:
 def _workbook_columns(table: SourceTable, source_rows: pd.Series) -> tuple[pd.DataFrame, list[str], dict[str, int]]:
     """Every column of the roster's sheet for the data rows, as the workbook holds them; the header of each column;
     and the position of each mapped field."""
-    workbook = calamine.CalamineWorkbook.from_path(str(table.path))
-    rows = workbook.get_sheet_by_name(table.sheet).to_python(skip_empty_area=False)
+    opened = workbook.open_workbook(table.path, by_content=False)
+    rows = opened.get_sheet_by_name(table.sheet).to_python(skip_empty_area=False)
     data_rows = [rows[number - 1] for number in source_rows]
     width = max(len(row) for row in [rows[table.header_row - 1], *data_rows])
     values = [[_plain(row[j]) if j < len(row) else None for j in range(width)] for row in data_rows]
@@ -241,7 +244,7 @@ def _header_text(rows: list[list[object]], header_row: int, column: int) -> str:
             text = _cell_text(rows[index][column])[0]
             if text:
                 return text
-    return reader.column_letter(column)
+    return workbook.column_letter(column)
 
 
 def _csv_columns(table: SourceTable, updated: pd.DataFrame) -> tuple[pd.DataFrame, list[str], dict[str, int]]:

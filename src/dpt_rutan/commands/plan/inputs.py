@@ -19,7 +19,7 @@ Every data row read ends up either among the voters or in ``excluded`` with its 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -41,7 +41,7 @@ from dpt_rutan.decide import Status
 from dpt_rutan.election import ElectionProfile
 from dpt_rutan.errors import ConfigError, Location, UnusableInputError, define_code
 from dpt_rutan.fields import Field
-from dpt_rutan.read import reader, sources, workbook_guard
+from dpt_rutan.read import reader, sources, workbook
 from dpt_rutan.site import Site
 
 RECONCILED_SHEET = FULL_LIST_SHEET
@@ -221,10 +221,9 @@ def read_reconciled(path: Path) -> tuple[pd.DataFrame, int]:
     Returns the frame and the number of blank rows below the header.
     """
     location = Location(path.name, RECONCILED_SHEET)
-    workbook_guard.check_workbook(path)
     try:
-        with path.open("rb") as handle, calamine.CalamineWorkbook.from_filelike(handle) as workbook:
-            rows = workbook.get_sheet_by_name(RECONCILED_SHEET).to_python(skip_empty_area=False)
+        with workbook.open_workbook(path, by_content=True, every_sheet=True) as opened:
+            rows = opened.get_sheet_by_name(RECONCILED_SHEET).to_python(skip_empty_area=False)
     except (calamine.CalamineError, OSError) as exc:
         raise UnusableInputError(
             location, f"cannot be read ({exc})", "Write it again with 'dpt-rutan reconcile'"
@@ -269,16 +268,14 @@ def roster_rows(frame: pd.DataFrame, location: Location) -> pd.Series:
 
 
 def cell_text(value: object) -> str:
-    """A workbook cell as the text written into it: whole numbers without ".0", dates as ISO dates."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    """A cell of our own workbook as the text written into it, as :func:`workbook.cell_text` reads it but for three
+    kinds of cell: a date-time reads as its day (the workbook's dates are days), TRUE/FALSE as Python writes them,
+    and text is stripped of plain whitespace only (BARIS with a zero-width space in it is no row number)."""
     if isinstance(value, datetime):
         return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
+    if isinstance(value, str | bool):
+        return str(value).strip()
+    return workbook.cell_text(value)
 
 
 def workbook_voters(frame: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from io import BytesIO, StringIO
+from io import StringIO
 from pathlib import Path
 
 import python_calamine as calamine
@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from dpt_rutan.commands.reconcile.site_conflicts import refuse_repeats, refuse_shared_rosters, refuse_shared_tps
 from dpt_rutan.errors import Location, UnusableInputError
-from dpt_rutan.read import workbook_guard
+from dpt_rutan.read import workbook
 from dpt_rutan.read.headers import normalise_header
 from dpt_rutan.read.text_files import decode_text
 from dpt_rutan.site import Site
@@ -124,8 +124,7 @@ def _sheets(path: Path, sheet: str | int | None) -> Iterator[_Sheet]:
     except OSError as error:
         raise UnusableInputError(Location(str(path)), f"cannot be read ({error.strerror})") from None
     if raw.startswith(_WORKBOOK_MAGIC):
-        workbook_guard.check_workbook(path)
-        yield from _workbook_sheets(path, raw, sheet)
+        yield from _workbook_sheets(path, sheet)
     elif path.suffix.lower() in _WORKBOOK_SUFFIXES:
         raise UnusableInputError(
             Location(path.name),
@@ -136,12 +135,12 @@ def _sheets(path: Path, sheet: str | int | None) -> Iterator[_Sheet]:
         yield _csv_sheet(path, raw)
 
 
-def _workbook_sheets(path: Path, raw: bytes, sheet: str | int | None) -> Iterator[_Sheet]:
+def _workbook_sheets(path: Path, sheet: str | int | None) -> Iterator[_Sheet]:
     try:
-        workbook = calamine.CalamineWorkbook.from_filelike(BytesIO(raw))
-        names = [m.name for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
+        opened = workbook.open_workbook(path, by_content=True, every_sheet=True)
+        names = [m.name for m in opened.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
         for name in names if sheet is None else [_named_sheet(path, names, sheet)]:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = opened.get_sheet_by_name(name).to_python(skip_empty_area=False)
             yield _Sheet(name, [[_cell_text(value) for value in row] for row in rows])
     except calamine.CalamineError as error:
         locked = isinstance(error, calamine.PasswordError)
