@@ -16,8 +16,6 @@ LONG_BY_CHOICE = {
     "commands/plan/forecast.py:forecast_inflow": "the forecast's arithmetic and the fields of its result, in one place",
     "commands/plan/run.py:plan_tps": "one step-by-step sequence; a keyword signature and the plan's fields fill half",
 }
-# Modules still waiting to be cut at a seam (issue 17, in progress): this list only shrinks.
-STILL_TOO_LONG = {}
 
 
 def test_imports_keep_the_contracts(monkeypatch):
@@ -31,9 +29,8 @@ def _modules() -> dict[str, Path]:
 
 def test_modules_are_short():
     lengths = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in _modules().items()}
-    too_long = {name for name, lines in lengths.items() if lines > MAX_MODULE_LINES}
-    assert too_long <= STILL_TOO_LONG, f"over {MAX_MODULE_LINES} lines: {sorted(too_long - STILL_TOO_LONG)}"
-    assert not STILL_TOO_LONG - too_long, f"now short, take off STILL_TOO_LONG: {sorted(STILL_TOO_LONG - too_long)}"
+    too_long = sorted(name for name, lines in lengths.items() if lines > MAX_MODULE_LINES)
+    assert not too_long, f"over {MAX_MODULE_LINES} lines: {too_long}"
 
 
 def _functions(path: Path) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:

@@ -93,9 +93,9 @@ def check_against_kpu(
         [at_prison, decision == "match", decision == "review"], ["at_prison_tps", "elsewhere", "uncertain"], "not_found"
     )
     checked["kpu_row"] = checked["right_row"].astype("Int64")
-    listing = kpu.frame.set_index("source_row")
+    kpu_rows = kpu.frame.set_index("source_row")
     for column, field in (("kpu_tps", Field.TPS), ("kpu_village", Field.VILLAGE)):
-        values = listing[field] if field in listing.columns else pd.Series(dtype=object)
+        values = kpu_rows[field] if field in kpu_rows.columns else pd.Series(dtype=object)
         # astype(object): with no such column, map keeps the Int64 of the rows, which cannot hold "".
         checked[column] = checked["kpu_row"].map(values).astype(object).fillna("")
     into_prison = checked["action"].isin(INTO_PRISON_TPS)

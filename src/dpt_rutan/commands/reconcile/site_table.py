@@ -99,12 +99,10 @@ class _Header:
 
 
 def _cell_text(value: object) -> str:
-    """A cell as the user typed it: Excel keeps 901 and 331609 as floats, which must not come back as "901.0"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A cell as the user typed it (901, not "901.0"); a CSV's blank cell, which pandas gives as NaN, is empty."""
+    if isinstance(value, float) and math.isnan(value):
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return workbook.cell_text(value).strip()
 
 
 def _sheets(path: Path, sheet: str | int | None) -> Iterator[_Sheet]:
