@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_remarks import SITE, SITE_TOML, write_kpu, write_roster
 from typer.testing import CliRunner
 
 from dpt_rutan import kpu_codes
 from dpt_rutan.cli import app
 from dpt_rutan.commands.reconcile.run import reconcile
 from dpt_rutan.election import available_profiles, load_profile
+from tests.test_remarks import SITE, SITE_TOML, write_kpu, write_roster
 
 PEMILU = load_profile("pemilu2024")
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from command_line import run, run_catching
 
 from dpt_rutan.commands.reconcile.run import reconcile
 from dpt_rutan.election import load_profile
 from dpt_rutan.site import load_site
+from tests.cli.command_line import run, run_catching
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

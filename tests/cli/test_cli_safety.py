@@ -12,13 +12,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from command_line import run
-from test_missing_nik import PEOPLE, write_roster
 
 from dpt_rutan import __version__
 from dpt_rutan.cli import terminal
 from dpt_rutan.commands.missing_nik.columns import FILL_NIK, KEY_REG_NO, KEY_ROW
 from dpt_rutan.report.mask import mask_text
+from tests.cli.command_line import run
+from tests.commands.missing_nik.test_missing_nik import PEOPLE, write_roster
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

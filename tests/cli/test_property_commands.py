@@ -20,13 +20,13 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
-from command_line import run_catching
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from junk_tables import FORMATS, VALID_NIKS, JunkTable, junk_tables, write_workbook
 
 from dpt_rutan.commands.missing_nik.columns import FILL_NIK, FILL_NKK, KEY_REG_NO, KEY_ROW
 from dpt_rutan.fields import Field
+from tests.cli.command_line import run_catching
+from tests.cli.junk_tables import FORMATS, VALID_NIKS, JunkTable, junk_tables, write_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE_TEXT = (ROOT / "src" / "dpt_rutan" / "profiles" / "pemilu2024.toml").read_text(encoding="utf-8")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from test_match import people
-
 from dpt_rutan import match
+from tests.match.test_match import people
 
 SETTINGS = match.MatchSettings()
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_match import people
 
 from dpt_rutan import match, names
+from tests.match.test_match import people
 
 
 @pytest.mark.parametrize(

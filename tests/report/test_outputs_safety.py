@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from command_line import run_catching
 
 from dpt_rutan.report import OutputError, publish_folder, staged_folder
+from tests.cli.command_line import run_catching
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

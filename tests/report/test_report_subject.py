@@ -6,13 +6,13 @@ from datetime import date
 
 import openpyxl
 import pytest
-import test_plan_inputs
-from command_line import run_catching
-from test_diff_order import write_roster as write_dated_roster
-from test_remarks import SITE, SITE_TOML, write_kpu, write_roster
 
 from dpt_rutan.election import load_profile
 from dpt_rutan.report import subject_notes
+from tests.cli.command_line import run_catching
+from tests.commands.diff.test_diff_order import write_roster as write_dated_roster
+from tests.commands.plan import test_plan_inputs
+from tests.test_remarks import SITE, SITE_TOML, write_kpu, write_roster
 
 EXPECTED = ["Rutan Kelas IIB Blora", "33.16.09", "Kec. Blora", "TPS: 901", "Pemilu 2024", "14-02-2024"]
 

@@ -11,7 +11,15 @@ import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_missing_nik import (
+
+from dpt_rutan import nik
+from dpt_rutan.commands.missing_nik.apply import apply_returned_niks, write_updated_roster
+from dpt_rutan.commands.missing_nik.columns import FILL_NIK, FILL_NKK, KEY_REG_NO, KEY_ROW
+from dpt_rutan.commands.missing_nik.judge import ApplyOutcome
+from dpt_rutan.commands.missing_nik.reasons import Outcome
+from dpt_rutan.commands.missing_nik.report import write_missing_nik_workbook
+from dpt_rutan.errors import UnusableInputError
+from tests.commands.missing_nik.test_missing_nik import (
     AGUS_NIK,
     EXAMPLES,
     PEOPLE,
@@ -24,14 +32,6 @@ from test_missing_nik import (
     write_dukcapil,
     write_roster,
 )
-
-from dpt_rutan import nik
-from dpt_rutan.commands.missing_nik.apply import apply_returned_niks, write_updated_roster
-from dpt_rutan.commands.missing_nik.columns import FILL_NIK, FILL_NKK, KEY_REG_NO, KEY_ROW
-from dpt_rutan.commands.missing_nik.judge import ApplyOutcome
-from dpt_rutan.commands.missing_nik.reasons import Outcome
-from dpt_rutan.commands.missing_nik.report import write_missing_nik_workbook
-from dpt_rutan.errors import UnusableInputError
 
 VOTING_DAY = PROFILE.voting_day
 AGUS_NKK = "3316092505100001"

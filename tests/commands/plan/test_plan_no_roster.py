@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from test_plan_inputs import BLORA, PEMILU, write_reconciled, write_roster
 from typer.testing import CliRunner
 
 from dpt_rutan.cli import app
 from dpt_rutan.commands.plan.inputs import load_plan_inputs
+from tests.commands.plan.test_plan_inputs import BLORA, PEMILU, write_reconciled, write_roster
 
 SITE_TOML = 'name = "Rutan Kelas IIB Blora"\ndistrict_code = "33.16.09"\ntps_numbers = [901]\nprofile = "pemilu2024"\n'
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_plan_inputs import BLORA, EXAMPLES, PEMILU, ROSTER_ROWS, write_reconciled, write_roster
 
 from dpt_rutan.commands.plan.dapil import load_dapil
 from dpt_rutan.commands.plan.inputs import load_plan_inputs
@@ -18,6 +17,7 @@ from dpt_rutan.election import load_profile
 from dpt_rutan.report import write_json, write_workbook
 from dpt_rutan.report.provenance import Provenance
 from dpt_rutan.site import load_site
+from tests.commands.plan.test_plan_inputs import BLORA, EXAMPLES, PEMILU, ROSTER_ROWS, write_reconciled, write_roster
 
 AS_OF = date(2024, 1, 12)
 PEMILU_CODES = ["PPWP", "DPR", "DPD", "DPRD_PROV", "DPRD_KABKOTA"]
